@@ -1,0 +1,24 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod cipher;
+mod codec;
+mod error;
+mod rng;
+mod types;
+
+pub mod olm;
+pub mod pickle;
+
+pub use cipher::DecryptionError as CipherDecryptionError;
+pub use codec::{base64_decode, base64_encode, protobuf::ProtoBufDecodeError};
+pub use error::{Base64DecodeError, DecodeError, PickleError};
+pub use rng::OsRng;
+pub use types::{
+    Curve25519PublicKey, Curve25519SecretKey, Ed25519Keypair, Ed25519PublicKey, Ed25519SecretKey,
+    Ed25519Signature, KeyError, KeyId, SharedSecret, SignatureError,
+};
+
+/// The version of salamander.
+pub static VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,129 @@
+//! The known-answer vector runner: loads every JSON file under `test-vectors/`, runs each case
+//! against salamander and reports per file.
+//!
+//! A file names its `algorithm`; each algorithm has a runner function that takes one test case
+//! and returns `Ok(())` or the reason it failed. Cases marked `"result": "invalid"` pass when
+//! salamander refuses them with the error kind they name.
+
+mod hex;
+mod olm;
+mod rng;
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+/// The outcome of one test case.
+#[derive(Debug, Clone)]
+pub struct CaseResult {
+    /// The case's `tcId`.
+    pub tc_id: u64,
+    /// `None` when it passed, else why it failed.
+    pub failure: Option<String>,
+}
+
+/// The outcome of one vector file.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// Path relative to `test-vectors/`.
+    pub path: String,
+    /// The file's `algorithm`.
+    pub algorithm: String,
+    /// The file's `source`.
+    pub source: String,
+    /// One entry per case.
+    pub cases: Vec<CaseResult>,
+}
+
+impl FileReport {
+    /// Cases that passed.
+    pub fn passed(&self) -> usize {
+        self.cases.iter().filter(|c| c.failure.is_none()).count()
+    }
+
+    /// Cases that failed.
+    pub fn failed(&self) -> usize {
+        self.cases.len() - self.passed()
+    }
+}
+
+type Runner = fn(&Value) -> Result<(), String>;
+
+fn runner_for(algorithm: &str) -> Option<Runner> {
+    match algorithm {
+        "olm-conversation" => Some(olm::conversation),
+        _ => None,
+    }
+}
+
+/// The `test-vectors/` directory of this repository.
+pub fn default_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-vectors")
+}
+
+fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            if path.file_name().is_some_and(|n| n == "generate" || n == "schema") {
+                continue;
+            }
+            collect_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "json") {
+            out.push(path);
+        }
+    }
+}
+
+/// Run every vector file under `root` whose path contains `filter` (all if `None`).
+pub fn run(root: &Path, filter: Option<&str>) -> Vec<FileReport> {
+    let mut files = Vec::new();
+    collect_files(root, &mut files);
+    let mut reports = Vec::new();
+    for path in files {
+        let relative = path.strip_prefix(root).unwrap_or(&path).display().to_string();
+        if filter.is_some_and(|f| !relative.contains(f)) {
+            continue;
+        }
+        reports.push(run_file(&path, relative));
+    }
+    reports
+}
+
+fn run_file(path: &Path, relative: String) -> FileReport {
+    let file_failure = |message: String| FileReport {
+        path: relative.clone(),
+        algorithm: String::new(),
+        source: String::new(),
+        cases: vec![CaseResult { tc_id: 0, failure: Some(message) }],
+    };
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) => return file_failure(format!("cannot read: {e}")),
+    };
+    let file: Value = match serde_json::from_str(&text) {
+        Ok(value) => value,
+        Err(e) => return file_failure(format!("not JSON: {e}")),
+    };
+    let algorithm = file["algorithm"].as_str().unwrap_or_default().to_owned();
+    let source = file["source"].as_str().unwrap_or_default().to_owned();
+    let Some(runner) = runner_for(&algorithm) else {
+        return file_failure(format!("no runner for algorithm {algorithm:?}"));
+    };
+    let tests = file["tests"].as_array().cloned().unwrap_or_default();
+    if tests.is_empty() {
+        return file_failure("no tests".to_owned());
+    }
+    let cases = tests
+        .iter()
+        .map(|case| {
+            let tc_id = case["tcId"].as_u64().unwrap_or(0);
+            let outcome = std::panic::catch_unwind(|| runner(case))
+                .unwrap_or_else(|_| Err("the runner panicked".to_owned()));
+            CaseResult { tc_id, failure: outcome.err() }
+        })
+        .collect();
+    FileReport { path: relative, algorithm, source, cases }
+}

@@ -1,0 +1,77 @@
+//! `cargo run --release -p salamander-vectors -- [--filter TEXT] [--json] [DIR]`
+//!
+//! Runs every known-answer vector under `test-vectors/` (or DIR) against salamander and prints a
+//! table per file. Exits non-zero if any case fails.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let mut filter = None;
+    let mut json = false;
+    let mut root = salamander_vectors::default_root();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--filter" => filter = args.next(),
+            "--json" => json = true,
+            "-h" | "--help" => {
+                println!("usage: salamander-vectors [--filter TEXT] [--json] [DIR]");
+                return ExitCode::SUCCESS;
+            }
+            other => root = other.into(),
+        }
+    }
+
+    let reports = salamander_vectors::run(&root, filter.as_deref());
+    let total: usize = reports.iter().map(|r| r.cases.len()).sum();
+    let failed: usize = reports.iter().map(|r| r.failed()).sum();
+
+    if json {
+        let files: Vec<_> = reports
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "path": r.path, "algorithm": r.algorithm, "source": r.source,
+                    "passed": r.passed(), "failed": r.failed(), "total": r.cases.len(),
+                    "failures": r.cases.iter().filter_map(|c| c.failure.as_ref().map(|f| serde_json::json!({"tcId": c.tc_id, "reason": f}))).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::json!({"files": files, "total": total, "failed": failed}));
+    } else {
+        println!(
+            "{:<48} {:<24} {:<18} {:>6} {:>6} {:>6}",
+            "file", "algorithm", "source", "passed", "failed", "total"
+        );
+        println!("{}", "-".repeat(113));
+        for report in &reports {
+            println!(
+                "{:<48} {:<24} {:<18} {:>6} {:>6} {:>6}",
+                report.path,
+                report.algorithm,
+                report.source,
+                report.passed(),
+                report.failed(),
+                report.cases.len()
+            );
+            for case in &report.cases {
+                if let Some(reason) = &case.failure {
+                    println!("    FAIL tcId {}: {reason}", case.tc_id);
+                }
+            }
+        }
+        println!("{}", "-".repeat(113));
+        println!(
+            "{} files, {} cases, {} passed, {} failed",
+            reports.len(),
+            total,
+            total - failed,
+            failed
+        );
+    }
+    if failed == 0 && total > 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
