@@ -8,12 +8,15 @@ mod error;
 mod rng;
 mod types;
 
+pub mod megolm;
 pub mod olm;
 pub mod pickle;
 
 pub use cipher::DecryptionError as CipherDecryptionError;
 pub use codec::{base64_decode, base64_encode, protobuf::ProtoBufDecodeError};
-pub use error::{Base64DecodeError, DecodeError, PickleError};
+pub use error::{
+    Base64DecodeError, DecodeError, DehydratedDeviceError, LibolmPickleError, PickleError,
+};
 pub use rng::OsRng;
 pub use types::{
     Curve25519PublicKey, Curve25519SecretKey, Ed25519Keypair, Ed25519PublicKey, Ed25519SecretKey,

@@ -39,6 +39,7 @@ pub(crate) const MAC_LENGTH: usize = 32;
 pub(crate) const TRUNCATED_MAC_LENGTH: usize = 8;
 
 const OLM_KEYS_INFO: &[u8] = b"OLM_KEYS";
+const MEGOLM_KEYS_INFO: &[u8] = b"MEGOLM_KEYS";
 const PICKLE_INFO: &[u8] = b"Pickle";
 
 /// HMAC-SHA-256 keyed with a 32-byte key.
@@ -106,6 +107,11 @@ impl CipherKeys {
     /// Keys for one Olm message.
     pub(crate) fn olm(message_key: &[u8; 32]) -> Box<Self> {
         Self::expand(message_key, OLM_KEYS_INFO)
+    }
+
+    /// Keys for one Megolm message: the whole 128-byte ratchet is the input.
+    pub(crate) fn megolm(ratchet: &[u8; 128]) -> Box<Self> {
+        Self::expand(ratchet, MEGOLM_KEYS_INFO)
     }
 
     /// Keys for a pickle; libolm accepts a key of any length, including empty.

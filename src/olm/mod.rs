@@ -28,8 +28,8 @@ mod session_keys;
 mod shared_secret;
 
 pub use account::{
-    Account, AccountPickle, IdentityKeys, InboundCreationResult, OneTimeKeyGenerationResult,
-    SessionCreationError, MAX_ONE_TIME_KEYS, PUBLIC_MAX_ONE_TIME_KEYS,
+    Account, AccountPickle, DehydratedDeviceResult, IdentityKeys, InboundCreationResult,
+    OneTimeKeyGenerationResult, SessionCreationError, MAX_ONE_TIME_KEYS, PUBLIC_MAX_ONE_TIME_KEYS,
 };
 pub use messages::{Message, MessageType, OlmMessage, PreKeyMessage};
 pub use session::{

@@ -42,7 +42,10 @@
 //! restores (receiving chains, skipped keys, one-time keys): a longer list is an error, not a
 //! truncation.
 
+pub(crate) mod libolm;
 pub(crate) mod secret;
+
+pub use libolm::{LibolmDecodeError, LibolmEncodeError};
 
 use serde::{de::DeserializeOwned, Serialize};
 use zeroize::Zeroize;

@@ -148,6 +148,10 @@ impl Curve25519SecretKey {
     pub fn to_bytes(&self) -> Box<[u8; 32]> {
         Box::new(self.0.to_bytes())
     }
+
+    pub(crate) fn as_bytes(&self) -> &[u8; 32] {
+        self.0.as_bytes()
+    }
 }
 
 impl Default for Curve25519SecretKey {
@@ -203,6 +207,15 @@ impl Curve25519Keypair {
 
     pub(crate) fn from_secret_key(secret: Curve25519SecretKey) -> Self {
         let public = Curve25519PublicKey::from(&secret);
+        Self { secret, public }
+    }
+
+    /// A pair whose public key is already known (from a pickle that stores it).
+    #[cfg(feature = "libolm-compat")]
+    pub(crate) fn from_parts_unchecked(
+        secret: Curve25519SecretKey,
+        public: Curve25519PublicKey,
+    ) -> Self {
         Self { secret, public }
     }
 

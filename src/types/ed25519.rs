@@ -11,7 +11,7 @@ use std::fmt;
 use ed25519_dalek::{hazmat::ExpandedSecretKey, Signer, SigningKey, VerifyingKey};
 use rand_core::CryptoRng;
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
-use sha2::Sha512;
+use sha2::{Digest, Sha512};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
@@ -305,9 +305,31 @@ impl Ed25519Keypair {
         Self::from_seed_key(secret.0)
     }
 
+    /// The key pair of a seed.
+    pub(crate) fn from_secret_key(secret: &Ed25519SecretKey) -> Self {
+        Self::from_seed_key(secret.0.clone())
+    }
+
     fn from_seed_key(key: Box<SigningKey>) -> Self {
         let public_key = Ed25519PublicKey(key.verifying_key());
         Self { secret_key: SecretKeys::Normal(key), public_key }
+    }
+
+    /// A key pair from libolm's 64-byte expanded secret key and the public key stored beside
+    /// it; an error if the two do not match.
+    #[cfg_attr(not(feature = "libolm-compat"), allow(dead_code))]
+    pub(crate) fn from_expanded_key(
+        expanded: &[u8; EXPANDED_LENGTH],
+        public_key: &[u8; 32],
+    ) -> Result<Self, KeyError> {
+        let expanded = ExpandedKey::from_bytes(expanded);
+        let derived = Ed25519PublicKey(VerifyingKey::from(&expanded.inner));
+        if derived.as_bytes() != public_key {
+            return Err(KeyError::Signature(SignatureError::Signature(
+                ed25519_dalek::SignatureError::new(),
+            )));
+        }
+        Ok(Self { secret_key: SecretKeys::Expanded(Box::new(expanded)), public_key: derived })
     }
 
     /// The public key.
@@ -322,6 +344,36 @@ impl Ed25519Keypair {
             SecretKeys::Expanded(key) => Ed25519Signature(
                 ed25519_dalek::hazmat::raw_sign::<Sha512>(&key.inner, message, &self.public_key.0),
             ),
+        }
+    }
+
+    /// The seed, if this key pair has one (pairs imported from libolm do not).
+    pub(crate) fn seed(&self) -> Option<Zeroizing<[u8; 32]>> {
+        match &self.secret_key {
+            SecretKeys::Normal(key) => Some(Zeroizing::new(key.to_bytes())),
+            SecretKeys::Expanded(_) => None,
+        }
+    }
+
+    /// The 64-byte expanded secret key in libolm's layout (clamped SHA-512 of the seed).
+    #[cfg_attr(not(feature = "libolm-compat"), allow(dead_code))]
+    pub(crate) fn expanded_secret_key(&self) -> Zeroizing<[u8; EXPANDED_LENGTH]> {
+        match &self.secret_key {
+            SecretKeys::Normal(key) => {
+                let mut expanded = Zeroizing::new([0u8; EXPANDED_LENGTH]);
+                let mut hash = Sha512::digest(key.as_bytes());
+                expanded.copy_from_slice(hash.as_slice());
+                zeroize::Zeroize::zeroize(hash.as_mut_slice());
+                if let Some(first) = expanded.first_mut() {
+                    *first &= 248;
+                }
+                if let Some(last) = expanded.get_mut(31) {
+                    *last &= 63;
+                    *last |= 64;
+                }
+                expanded
+            }
+            SecretKeys::Expanded(key) => key.source.clone(),
         }
     }
 }
@@ -398,6 +450,23 @@ mod tests {
     }
 
     #[test]
+    fn expanded_keys_sign_like_their_seed() {
+        let pair = Ed25519Keypair::new();
+        let expanded = pair.expanded_secret_key();
+        let imported =
+            Ed25519Keypair::from_expanded_key(&expanded, pair.public_key().as_bytes()).unwrap();
+        assert_eq!(imported.public_key(), pair.public_key());
+        // Ed25519 is deterministic, and the expanded key holds exactly what signing uses.
+        assert_eq!(imported.sign(b"message"), pair.sign(b"message"));
+        assert!(imported.seed().is_none());
+
+        let other = Ed25519Keypair::new();
+        assert!(
+            Ed25519Keypair::from_expanded_key(&expanded, other.public_key().as_bytes()).is_err()
+        );
+    }
+
+    #[test]
     fn serde_matches_vodozemac_layout() {
         let pair = Ed25519Keypair::new();
         let json = serde_json::to_value(&pair).unwrap();
@@ -405,6 +474,16 @@ mod tests {
         assert_eq!(normal.len(), 32);
         let back: Ed25519Keypair = serde_json::from_value(json).unwrap();
         assert_eq!(back.public_key(), pair.public_key());
+
+        let expanded = Ed25519Keypair::from_expanded_key(
+            &pair.expanded_secret_key(),
+            pair.public_key().as_bytes(),
+        )
+        .unwrap();
+        let json = serde_json::to_value(&expanded).unwrap();
+        assert_eq!(json.get("Expanded").unwrap().as_array().unwrap().len(), 64);
+        let back: Ed25519Keypair = serde_json::from_value(json).unwrap();
+        assert_eq!(back.sign(b"m"), pair.sign(b"m"));
 
         let short = serde_json::json!({"Expanded": [1, 2, 3]});
         assert!(serde_json::from_value::<Ed25519Keypair>(short).is_err());

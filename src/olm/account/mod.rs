@@ -1,6 +1,9 @@
 //! An Olm account: a device's long-term identity keys and its one-time and fallback keys.
 
+mod dehydrated;
 mod fallback_keys;
+#[cfg(feature = "libolm-compat")]
+mod libolm;
 mod one_time_keys;
 
 use std::collections::HashMap;
@@ -8,7 +11,7 @@ use std::collections::HashMap;
 use rand_core::CryptoRng;
 use serde::{Deserialize, Serialize};
 
-pub use self::one_time_keys::MAX_ONE_TIME_KEYS;
+pub use self::{dehydrated::DehydratedDeviceResult, one_time_keys::MAX_ONE_TIME_KEYS};
 use self::{
     fallback_keys::{FallbackKeys, FallbackKeysPickle},
     one_time_keys::{OneTimeKeys, OneTimeKeysPickle},

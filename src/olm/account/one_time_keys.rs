@@ -152,6 +152,27 @@ impl OneTimeKeys {
         self.private_keys.remove(&id)
     }
 
+    #[cfg(feature = "libolm-compat")]
+    pub(super) const fn next_key_id(&self) -> u64 {
+        self.next_key_id
+    }
+
+    pub(super) fn set_next_key_id(&mut self, next: u64) {
+        self.next_key_id = next;
+    }
+
+    /// Every stored key as (id, public key, secret key, published), oldest first; derives the
+    /// public keys not yet known.
+    pub(super) fn entries(
+        &self,
+    ) -> impl Iterator<Item = (KeyId, Curve25519PublicKey, &Curve25519SecretKey, bool)> {
+        self.private_keys.iter().map(|(id, secret)| {
+            let unpublished = self.unpublished_public_keys.get(id);
+            let public = unpublished.copied().unwrap_or_else(|| Curve25519PublicKey::from(secret));
+            (*id, public, secret, unpublished.is_none())
+        })
+    }
+
     pub(super) fn pickle(&self) -> OneTimeKeysPickle {
         OneTimeKeysPickle {
             next_key_id: self.next_key_id,

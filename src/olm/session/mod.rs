@@ -12,6 +12,8 @@
 //! fails in any way leaves the session exactly as it was.
 
 mod chain;
+#[cfg(feature = "libolm-compat")]
+mod libolm;
 mod pickle;
 mod receiver_chain;
 mod root;

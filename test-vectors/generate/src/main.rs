@@ -7,6 +7,7 @@
 //! With `--check` nothing is written: the run fails if a generated file differs from the
 //! committed one.
 
+mod megolm;
 mod olm;
 mod random;
 
@@ -24,7 +25,7 @@ pub(crate) struct VectorFile {
 type Family = (&'static str, fn() -> Vec<VectorFile>);
 
 fn families() -> Vec<Family> {
-    vec![("olm-conversation", olm::conversations)]
+    vec![("olm-conversation", olm::conversations), ("megolm", megolm::vectors)]
 }
 
 fn main() -> ExitCode {

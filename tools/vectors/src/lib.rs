@@ -6,6 +6,7 @@
 //! salamander refuses them with the error kind they name.
 
 mod hex;
+mod megolm;
 mod olm;
 mod rng;
 
@@ -52,6 +53,8 @@ type Runner = fn(&Value) -> Result<(), String>;
 fn runner_for(algorithm: &str) -> Option<Runner> {
     match algorithm {
         "olm-conversation" => Some(olm::conversation),
+        "megolm-ratchet" => Some(megolm::ratchet),
+        "megolm-session" => Some(megolm::session),
         _ => None,
     }
 }

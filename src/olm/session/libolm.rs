@@ -1,0 +1,220 @@
+//! Sessions in libolm's pickle format: import of versions 1 and `0x80000001`, export of
+//! version 1.
+//!
+//! ```text
+//! u32 version ‖ bool received_message ‖ I_A (32) ‖ E_A (32) ‖ E_B (32) ‖ root key (32)
+//! u32 n ≤ 1,  n × (ratchet public key ‖ ratchet secret key ‖ chain key ‖ u32 index)   sending
+//! u32 n ≤ 5,  n × (ratchet public key ‖ chain key ‖ u32 index)                        receiving
+//! u32 n ≤ 40, n × (ratchet public key ‖ message key ‖ u32 index)                      skipped
+//! u32 (only in version 0x80000001: an unused chain index)
+//! ```
+//!
+//! libolm lists put the newest entry first, and keep one list of skipped keys for the whole
+//! session; salamander keeps them per chain (as vodozemac), so an export keeps the 40 newest.
+//! Ratchet counts and parent ratchet keys, which libolm does not track, are unknown after import.
+
+use zeroize::Zeroizing;
+
+use super::{
+    ActiveRatchet, ChainKey, InactiveRatchet, MessageKey, RatchetCount, ReceiverChain, RootKey,
+    SendingRatchet, Session, SkippedKey, MAX_RECEIVING_CHAINS, MAX_SKIPPED_MESSAGE_KEYS,
+};
+use crate::{
+    olm::{SessionConfig, SessionKeys},
+    pickle::{
+        libolm::{self, Reader, Writer},
+        LibolmDecodeError, LibolmEncodeError,
+    },
+    types::Curve25519Keypair,
+    Curve25519PublicKey, Curve25519SecretKey, LibolmPickleError,
+};
+
+const VERSION: u32 = 1;
+const VERSION_WITH_CHAIN_INDEX: u32 = 0x8000_0001;
+
+fn public_key(
+    reader: &mut Reader<'_>,
+    what: &'static str,
+) -> Result<Curve25519PublicKey, LibolmDecodeError> {
+    Ok(Curve25519PublicKey::from_bytes(*reader.bytes::<32>(what)?))
+}
+
+fn chain_key(reader: &mut Reader<'_>) -> Result<ChainKey, LibolmDecodeError> {
+    let key = reader.secret::<32>("chain key")?;
+    let index = reader.u32("chain index")?;
+    Ok(ChainKey::from_parts(Box::new(*key), u64::from(index)))
+}
+
+fn index_u32(index: u64, what: &'static str) -> Result<u32, LibolmEncodeError> {
+    u32::try_from(index).map_err(|_| LibolmEncodeError::OutOfRange(what))
+}
+
+impl Session {
+    /// Import a session from a libolm pickle (version 1 or `0x80000001`), encrypted under
+    /// `pickle_key` (any length).
+    #[cfg(feature = "libolm-compat")]
+    pub fn from_libolm_pickle(pickle: &str, pickle_key: &[u8]) -> Result<Self, LibolmPickleError> {
+        let plaintext = libolm::decrypt(pickle, pickle_key)?;
+        Self::from_decrypted_libolm_pickle(&plaintext)
+    }
+
+    pub(crate) fn from_decrypted_libolm_pickle(
+        plaintext: &[u8],
+    ) -> Result<Self, LibolmPickleError> {
+        let version = libolm::version(plaintext)?;
+        if version != VERSION && version != VERSION_WITH_CHAIN_INDEX {
+            return Err(LibolmPickleError::Version(VERSION, version));
+        }
+        let mut reader = Reader::new(plaintext);
+        reader.u32("version")?;
+        let _received_message = reader.bool("received message flag")?;
+        let session_keys = SessionKeys {
+            identity_key: public_key(&mut reader, "identity key")?,
+            base_key: public_key(&mut reader, "base key")?,
+            one_time_key: public_key(&mut reader, "one-time key")?,
+        };
+        let root_key = reader.secret::<32>("root key")?;
+
+        let mut sender = None;
+        for _ in 0..reader.count("sending chains", 1)? {
+            let public = public_key(&mut reader, "ratchet public key")?;
+            let secret =
+                Curve25519SecretKey::from_slice(&*reader.secret::<32>("ratchet secret key")?);
+            sender = Some((
+                Curve25519Keypair::from_parts_unchecked(secret, public),
+                chain_key(&mut reader)?,
+            ));
+        }
+        let mut receiving = Vec::new();
+        for _ in 0..reader.count("receiving chains", MAX_RECEIVING_CHAINS)? {
+            let ratchet_key = public_key(&mut reader, "ratchet key")?;
+            receiving.push(ReceiverChain::new(
+                ratchet_key,
+                chain_key(&mut reader)?,
+                RatchetCount::unknown(),
+            ));
+        }
+        let mut skipped = Vec::new();
+        for _ in 0..reader.count("skipped message keys", MAX_SKIPPED_MESSAGE_KEYS)? {
+            let ratchet_key = public_key(&mut reader, "ratchet key")?;
+            let key = reader.secret::<32>("message key")?;
+            let index = reader.u32("message index")?;
+            skipped.push((
+                ratchet_key,
+                SkippedKey { key: MessageKey::from_bytes(Box::new(*key)), index: u64::from(index) },
+            ));
+        }
+        if version == VERSION_WITH_CHAIN_INDEX {
+            reader.u32("chain index")?;
+        }
+        reader.finish()?;
+
+        // libolm lists are newest first; salamander keeps receiving chains oldest first.
+        receiving.reverse();
+        // Skipped keys go to their chain, oldest first; keys of chains no longer kept are useless.
+        for (ratchet_key, key) in skipped.into_iter().rev() {
+            if let Some(chain) = receiving.iter_mut().find(|c| c.ratchet_key == ratchet_key) {
+                chain.push_skipped(key);
+            }
+        }
+
+        let root_key = RootKey::from_bytes(Box::new(*root_key));
+        let sending_ratchet = match (sender, receiving.last()) {
+            (Some((ratchet_key, chain_key)), _) => {
+                SendingRatchet::Active(Box::new(ActiveRatchet {
+                    root_key,
+                    ratchet_key,
+                    chain_key,
+                    parent_ratchet_key: None,
+                    ratchet_count: RatchetCount::unknown(),
+                }))
+            }
+            (None, Some(newest)) => SendingRatchet::Inactive(Box::new(InactiveRatchet {
+                root_key,
+                their_ratchet_key: newest.ratchet_key,
+                ratchet_count: RatchetCount::unknown(),
+            })),
+            (None, None) => return Err(LibolmPickleError::InvalidSession),
+        };
+        Ok(Session::from_parts(
+            session_keys,
+            sending_ratchet,
+            receiving,
+            SessionConfig::version_1(),
+        ))
+    }
+
+    /// Export the session as a libolm version 1 pickle, encrypted under `pickle_key`, so that an
+    /// app can go back to libolm.
+    ///
+    /// Only version 1 sessions can be exported (libolm has no version 2). libolm keeps 40
+    /// skipped message keys per session where salamander keeps 40 per chain: the 40 newest are
+    /// kept. libolm derives the pickle's IV from the key.
+    #[cfg(feature = "libolm-compat")]
+    pub fn to_libolm_pickle(&self, pickle_key: &[u8]) -> Result<String, LibolmPickleError> {
+        Ok(libolm::encrypt(&self.to_decrypted_libolm_pickle()?, pickle_key))
+    }
+
+    pub(crate) fn to_decrypted_libolm_pickle(
+        &self,
+    ) -> Result<Zeroizing<Vec<u8>>, LibolmPickleError> {
+        if self.session_config() != SessionConfig::version_1() {
+            return Err(
+                LibolmEncodeError::Unrepresentable("libolm only has version 1 sessions").into()
+            );
+        }
+        let mut writer = Writer::new();
+        writer.u32(VERSION);
+        writer.bool(self.has_received_message());
+        let keys = self.session_keys();
+        writer.bytes(keys.identity_key.as_bytes());
+        writer.bytes(keys.base_key.as_bytes());
+        writer.bytes(keys.one_time_key.as_bytes());
+
+        let chains = self.receiving_chains();
+        match self.sending_ratchet() {
+            SendingRatchet::Active(active) => {
+                writer.bytes(active.root_key.as_bytes());
+                writer.u32(1);
+                writer.bytes(active.ratchet_key.public_key().as_bytes());
+                writer.bytes(active.ratchet_key.secret_key().as_bytes());
+                writer.bytes(active.chain_key.as_bytes());
+                writer.u32(index_u32(active.chain_key.index(), "sending chain index")?);
+            }
+            SendingRatchet::Inactive(inactive) => {
+                // libolm takes the other side's ratchet key from its newest receiving chain.
+                if chains.last().map(|c| c.ratchet_key) != Some(inactive.their_ratchet_key) {
+                    return Err(LibolmEncodeError::Unrepresentable(
+                        "the newest receiving chain is not the one the ratchet follows",
+                    )
+                    .into());
+                }
+                writer.bytes(inactive.root_key.as_bytes());
+                writer.u32(0);
+            }
+        }
+
+        writer.count(chains.len(), "number of receiving chains")?;
+        for chain in chains.iter().rev() {
+            writer.bytes(chain.ratchet_key.as_bytes());
+            writer.bytes(chain.chain_key.as_bytes());
+            writer.u32(index_u32(chain.chain_key.index(), "receiving chain index")?);
+        }
+
+        let skipped: Vec<_> = chains
+            .iter()
+            .rev()
+            .flat_map(|chain| {
+                chain.skipped_keys.iter().rev().map(move |key| (chain.ratchet_key, key))
+            })
+            .take(MAX_SKIPPED_MESSAGE_KEYS)
+            .collect();
+        writer.count(skipped.len(), "number of skipped keys")?;
+        for (ratchet_key, key) in skipped {
+            writer.bytes(ratchet_key.as_bytes());
+            writer.bytes(key.key.as_bytes());
+            writer.u32(index_u32(key.index, "skipped message index")?);
+        }
+        Ok(writer.into_bytes())
+    }
+}
