@@ -185,7 +185,8 @@ impl Account {
         keys.drain(..skip);
         writer.count(keys.len(), "number of one-time keys")?;
         let mut highest = 0u32;
-        for (id, public, secret, published) in &keys {
+        // libolm's lists hold the newest key first and drop the last one when full.
+        for (id, public, secret, published) in keys.iter().rev() {
             highest = highest.max(*id);
             write_key(&mut writer, *id, *published, public, secret);
         }

@@ -12,6 +12,13 @@
 //! libolm lists put the newest entry first, and keep one list of skipped keys for the whole
 //! session; salamander keeps them per chain (as vodozemac), so an export keeps the 40 newest.
 //! Ratchet counts and parent ratchet keys, which libolm does not track, are unknown after import.
+//!
+//! One order cannot be recovered: vodozemac keeps the receiving chains of a session it imported
+//! from libolm in libolm's newest-first order, unmarked, while its own chains are oldest first. When
+//! such a vodozemac pickle is loaded here and exported back to libolm, the chain the ratchet
+//! follows is put first (so the session works), but the relative age of the other chains is
+//! taken from the pickle's order and may be wrong; libolm might then evict a recent chain first.
+//! Skipped message keys are ordered by index, which is always right.
 
 use zeroize::Zeroizing;
 
@@ -182,30 +189,44 @@ impl Session {
                 writer.u32(index_u32(active.chain_key.index(), "sending chain index")?);
             }
             SendingRatchet::Inactive(inactive) => {
-                // libolm takes the other side's ratchet key from its newest receiving chain.
-                if chains.last().map(|c| c.ratchet_key) != Some(inactive.their_ratchet_key) {
-                    return Err(LibolmEncodeError::Unrepresentable(
-                        "the newest receiving chain is not the one the ratchet follows",
-                    )
-                    .into());
-                }
                 writer.bytes(inactive.root_key.as_bytes());
                 writer.u32(0);
             }
         }
 
-        writer.count(chains.len(), "number of receiving chains")?;
-        for chain in chains.iter().rev() {
+        // libolm lists are newest first, and an inactive ratchet follows the first receiving
+        // chain: put the chain it follows first (vodozemac keeps imported chains newest first,
+        // its own oldest first), then the others from newest to oldest.
+        let mut ordered: Vec<&ReceiverChain> = chains.iter().rev().collect();
+        let newest = match self.sending_ratchet() {
+            SendingRatchet::Inactive(inactive) => Some(inactive.their_ratchet_key),
+            SendingRatchet::Active(active) => active.parent_ratchet_key,
+        };
+        if let Some(newest) = newest {
+            if let Some(position) = ordered.iter().position(|c| c.ratchet_key == newest) {
+                let followed = ordered.remove(position);
+                ordered.insert(0, followed);
+            } else if matches!(self.sending_ratchet(), SendingRatchet::Inactive(_)) {
+                return Err(LibolmEncodeError::Unrepresentable(
+                    "no receiving chain for the ratchet key the session follows",
+                )
+                .into());
+            }
+        }
+        writer.count(ordered.len(), "number of receiving chains")?;
+        for chain in &ordered {
             writer.bytes(chain.ratchet_key.as_bytes());
             writer.bytes(chain.chain_key.as_bytes());
             writer.u32(index_u32(chain.chain_key.index(), "receiving chain index")?);
         }
 
-        let skipped: Vec<_> = chains
+        // Newest first within each chain, by index (the order keys are derived in).
+        let skipped: Vec<_> = ordered
             .iter()
-            .rev()
             .flat_map(|chain| {
-                chain.skipped_keys.iter().rev().map(move |key| (chain.ratchet_key, key))
+                let mut keys: Vec<&SkippedKey> = chain.skipped_keys.iter().collect();
+                keys.sort_by_key(|key| std::cmp::Reverse(key.index));
+                keys.into_iter().map(move |key| (chain.ratchet_key, key))
             })
             .take(MAX_SKIPPED_MESSAGE_KEYS)
             .collect();

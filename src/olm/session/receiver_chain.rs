@@ -115,10 +115,25 @@ impl ReceiverChain {
         }
     }
 
-    /// Store a skipped key, evicting the oldest beyond the limit.
+    /// Store a skipped key, evicting the oldest (lowest index) beyond the limit.
+    ///
+    /// Keys are normally stored oldest first, but a pickle may list them in another order
+    /// (vodozemac keeps the newest-first order of sessions it imported from libolm), so the
+    /// oldest is found by index, which is the order keys are derived in.
     pub(crate) fn push_skipped(&mut self, key: SkippedKey) {
         while self.skipped_keys.len() >= MAX_SKIPPED_MESSAGE_KEYS {
-            self.skipped_keys.pop_front();
+            let oldest = self
+                .skipped_keys
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, k)| k.index)
+                .map(|(position, _)| position);
+            match oldest {
+                Some(position) => {
+                    self.skipped_keys.remove(position);
+                }
+                None => break,
+            }
         }
         self.skipped_keys.push_back(key);
     }

@@ -9,6 +9,7 @@
 
 mod megolm;
 mod olm;
+mod pickle;
 mod random;
 
 use std::{path::PathBuf, process::ExitCode};
@@ -25,7 +26,11 @@ pub(crate) struct VectorFile {
 type Family = (&'static str, fn() -> Vec<VectorFile>);
 
 fn families() -> Vec<Family> {
-    vec![("olm-conversation", olm::conversations), ("megolm", megolm::vectors)]
+    vec![
+        ("olm-conversation", olm::conversations),
+        ("megolm", megolm::vectors),
+        ("pickle", pickle::vectors),
+    ]
 }
 
 fn main() -> ExitCode {

@@ -8,6 +8,7 @@
 mod hex;
 mod megolm;
 mod olm;
+mod pickle;
 mod rng;
 
 use std::path::{Path, PathBuf};
@@ -55,6 +56,8 @@ fn runner_for(algorithm: &str) -> Option<Runner> {
         "olm-conversation" => Some(olm::conversation),
         "megolm-ratchet" => Some(megolm::ratchet),
         "megolm-session" => Some(megolm::session),
+        "libolm-pickle" => Some(pickle::libolm),
+        "native-pickle" => Some(pickle::native),
         _ => None,
     }
 }
