@@ -8,6 +8,8 @@ mod error;
 mod rng;
 mod types;
 
+#[cfg(feature = "hazmat")]
+pub mod hazmat;
 pub mod megolm;
 pub mod olm;
 pub mod pickle;

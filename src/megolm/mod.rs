@@ -33,5 +33,11 @@ pub use message::MegolmMessage;
 pub use session_config::SessionConfig;
 pub use session_keys::{ExportedSessionKey, SessionKey, SessionKeyDecodeError};
 
+/// A ratchet, for [`crate::hazmat`].
+#[cfg(feature = "hazmat")]
+pub(crate) fn hazmat_ratchet(data: &[u8; 128], counter: u32) -> ratchet::Ratchet {
+    ratchet::Ratchet::from_bytes(Box::new(*data), counter)
+}
+
 #[cfg(test)]
 mod tests;

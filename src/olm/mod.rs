@@ -38,3 +38,9 @@ pub use session::{
 };
 pub use session_config::SessionConfig;
 pub use session_keys::SessionKeys;
+
+/// A chain key, for [`crate::hazmat`].
+#[cfg(feature = "hazmat")]
+pub(crate) fn hazmat_chain(key: &[u8; 32]) -> session::ChainKey {
+    session::ChainKey::new(Box::new(*key))
+}
