@@ -10,6 +10,7 @@
 mod megolm;
 mod olm;
 mod pickle;
+mod primitives;
 mod random;
 
 use std::{path::PathBuf, process::ExitCode};
@@ -28,8 +29,11 @@ type Family = (&'static str, fn() -> Vec<VectorFile>);
 fn families() -> Vec<Family> {
     vec![
         ("olm-conversation", olm::conversations),
+        ("olm-kdf", olm::kdf::vectors),
+        ("olm-message-codec", olm::codec::vectors),
         ("megolm", megolm::vectors),
         ("pickle", pickle::vectors),
+        ("primitives", primitives::vectors),
     ]
 }
 

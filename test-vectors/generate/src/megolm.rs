@@ -1,4 +1,12 @@
-//! Megolm vectors made by libolm 3.2.13: ratchet values and one session's messages.
+//! Megolm vectors made by libolm 3.2.13: ratchet values, sessions' messages, decryption of
+//! single messages (valid and damaged), session key and message encodings, and the cipher keys
+//! derived from ratchets.
+
+mod cipher_keys;
+mod codec;
+mod decrypt;
+mod kit;
+mod session_keys;
 
 use salamander_libolm::{InboundGroupSession, OutboundGroupSession};
 use serde_json::{json, Value};
@@ -241,5 +249,12 @@ fn messages() -> VectorFile {
 }
 
 pub(crate) fn vectors() -> Vec<VectorFile> {
-    vec![ratchets(), messages()]
+    vec![
+        ratchets(),
+        messages(),
+        decrypt::vectors(),
+        session_keys::vectors(),
+        codec::vectors(),
+        cipher_keys::vectors(),
+    ]
 }

@@ -9,6 +9,7 @@ mod hex;
 mod megolm;
 mod olm;
 mod pickle;
+mod primitives;
 mod rng;
 
 use std::path::{Path, PathBuf};
@@ -54,10 +55,22 @@ type Runner = fn(&Value) -> Result<(), String>;
 fn runner_for(algorithm: &str) -> Option<Runner> {
     match algorithm {
         "olm-conversation" => Some(olm::conversation),
+        "olm-kdf" => Some(olm::kdf),
+        "olm-message-codec" => Some(olm::message_codec),
         "megolm-ratchet" => Some(megolm::ratchet),
         "megolm-session" => Some(megolm::session),
+        "megolm-decrypt" => Some(megolm::decrypt),
+        "megolm-session-key-codec" => Some(megolm::session_key),
+        "megolm-message-codec" => Some(megolm::message_codec),
+        "megolm-cipher-keys" => Some(megolm::cipher_keys),
         "libolm-pickle" => Some(pickle::libolm),
         "native-pickle" => Some(pickle::native),
+        "hkdf-sha256" => Some(primitives::hkdf),
+        "hmac-sha256" => Some(primitives::hmac),
+        "aes-256-cbc" => Some(primitives::aes_cbc),
+        "x25519" => Some(primitives::x25519),
+        "ed25519" => Some(primitives::ed25519),
+        "base64" => Some(primitives::base64),
         _ => None,
     }
 }

@@ -39,14 +39,23 @@ fn main() -> ExitCode {
             .collect();
         println!("{}", serde_json::json!({"files": files, "total": total, "failed": failed}));
     } else {
+        let width = |f: fn(&salamander_vectors::FileReport) -> usize, min: usize| {
+            reports.iter().map(f).max().unwrap_or(0).max(min)
+        };
+        let (wf, wa, ws) = (
+            width(|r| r.path.len(), 4),
+            width(|r| r.algorithm.len(), 9),
+            width(|r| r.source.len(), 6),
+        );
+        let rule = "-".repeat(wf + wa + ws + 24);
         println!(
-            "{:<48} {:<24} {:<18} {:>6} {:>6} {:>6}",
+            "{:<wf$} {:<wa$} {:<ws$} {:>6} {:>6} {:>6}",
             "file", "algorithm", "source", "passed", "failed", "total"
         );
-        println!("{}", "-".repeat(113));
+        println!("{rule}");
         for report in &reports {
             println!(
-                "{:<48} {:<24} {:<18} {:>6} {:>6} {:>6}",
+                "{:<wf$} {:<wa$} {:<ws$} {:>6} {:>6} {:>6}",
                 report.path,
                 report.algorithm,
                 report.source,
@@ -60,7 +69,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        println!("{}", "-".repeat(113));
+        println!("{rule}");
         println!(
             "{} files, {} cases, {} passed, {} failed",
             reports.len(),

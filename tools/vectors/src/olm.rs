@@ -9,6 +9,12 @@ use serde_json::Value;
 
 use crate::{hex, rng::Replay};
 
+mod codec;
+mod kdf;
+
+pub(crate) use codec::message_codec;
+pub(crate) use kdf::kdf;
+
 fn check_identity(account: &Account, expected: &Value, who: &str) -> Result<(), String> {
     let keys = account.identity_keys();
     let (curve, ed) = (keys.curve25519.to_base64(), keys.ed25519.to_base64());
@@ -49,7 +55,7 @@ pub(crate) fn conversation(case: &Value) -> Result<(), String> {
     bob.mark_keys_as_published();
 
     let mut rng = Replay::new(hex::field(a, "outboundRandom")?);
-    let mut alice_session = alice
+    let alice_session = alice
         .create_outbound_session_with_rng(
             SessionConfig::version_1(),
             bob.curve25519_key(),
@@ -62,13 +68,71 @@ pub(crate) fn conversation(case: &Value) -> Result<(), String> {
         return Err(format!("session id: got {}", alice_session.session_id()));
     }
 
-    let mut bob_session: Option<Session> = None;
     let messages = case["messages"].as_array().ok_or("no messages")?;
+    let schedule = delivery_schedule(case, messages)?;
+    let alice_identity = Curve25519PublicKey::from_base64(
+        a["identityKeys"]["curve25519"].as_str().unwrap_or_default(),
+    )
+    .map_err(|e| e.to_string())?;
+    let mut parties = Parties { alice_session, bob, bob_session: None, alice_identity };
     for (n, step) in messages.iter().enumerate() {
+        parties.send(n, step)?;
+        for &m in &schedule[n] {
+            parties.deliver(m, &messages[m])?;
+        }
+    }
+    Ok(())
+}
+
+/// For each message, the messages delivered right after it is sent, in order: each message
+/// right after itself without "deliveries", else the order "deliveries" gives, each message
+/// after message "deliverAfter" (a message missing from "deliveries" is lost).
+fn delivery_schedule(case: &Value, messages: &[Value]) -> Result<Vec<Vec<usize>>, String> {
+    let mut schedule = vec![Vec::new(); messages.len()];
+    let Some(deliveries) = case.get("deliveries") else {
+        for (n, slot) in schedule.iter_mut().enumerate() {
+            slot.push(n);
+        }
+        return Ok(schedule);
+    };
+    let deliveries = deliveries.as_array().ok_or("'deliveries' is not a list")?;
+    let mut delivered = vec![false; messages.len()];
+    let mut last = 0;
+    for entry in deliveries {
+        let m = entry.as_u64().and_then(|m| usize::try_from(m).ok()).ok_or("bad delivery")?;
+        let after = messages
+            .get(m)
+            .and_then(|step| step["deliverAfter"].as_u64())
+            .and_then(|a| usize::try_from(a).ok())
+            .ok_or_else(|| {
+                format!("delivery of message {m}: no such message or no deliverAfter")
+            })?;
+        if after < m || after < last || after >= messages.len() || delivered[m] {
+            return Err(format!("delivery of message {m} after {after}: out of order"));
+        }
+        delivered[m] = true;
+        last = after;
+        schedule[after].push(m);
+    }
+    Ok(schedule)
+}
+
+/// Both ends of a conversation.
+struct Parties {
+    alice_session: Session,
+    bob: Account,
+    bob_session: Option<Session>,
+    alice_identity: Curve25519PublicKey,
+}
+
+impl Parties {
+    /// Encrypt message `n` with the random bytes given: it must be the reference's, byte for byte.
+    fn send(&mut self, n: usize, step: &Value) -> Result<(), String> {
         let plaintext = hex::field(step, "plaintext")?;
         let from_alice = step["sender"].as_str() == Some("alice");
         let mut rng = Replay::new(hex::field(step, "random")?);
-        let sender = if from_alice { Some(&mut alice_session) } else { bob_session.as_mut() };
+        let sender =
+            if from_alice { Some(&mut self.alice_session) } else { self.bob_session.as_mut() };
         let sender = sender.ok_or_else(|| format!("message {n}: Bob has no session yet"))?;
         let message = sender.encrypt_with_rng(&plaintext, &mut rng).map_err(|e| e.to_string())?;
         rng.finish(&format!("message {n}"))?;
@@ -79,36 +143,42 @@ pub(crate) fn conversation(case: &Value) -> Result<(), String> {
         {
             return Err(format!("message {n}: got type {message_type} body {body}"));
         }
+        Ok(())
+    }
 
-        // Decrypt what the reference produced (the same bytes, as checked above).
-        let expected_bytes =
+    /// Deliver the reference's message `n` to its receiver, who must decrypt it.
+    fn deliver(&mut self, n: usize, step: &Value) -> Result<(), String> {
+        let plaintext = hex::field(step, "plaintext")?;
+        let message_type = step["type"].as_u64().and_then(|t| usize::try_from(t).ok());
+        let bytes =
             base64_decode(step["body"].as_str().unwrap_or_default()).map_err(|e| e.to_string())?;
-        let expected =
-            OlmMessage::from_parts(message_type, &expected_bytes).map_err(|e| e.to_string())?;
-        let decrypted = if from_alice {
-            match (&mut bob_session, &expected) {
-                (Some(session), _) => session.decrypt(&expected).map_err(|e| e.to_string())?,
-                (None, OlmMessage::PreKey(pre_key)) => {
-                    let identity = Curve25519PublicKey::from_base64(
-                        a["identityKeys"]["curve25519"].as_str().unwrap_or_default(),
-                    )
-                    .map_err(|e| e.to_string())?;
-                    let result = bob
-                        .create_inbound_session(SessionConfig::version_1(), identity, pre_key)
-                        .map_err(|e| e.to_string())?;
-                    bob_session = Some(result.session);
-                    result.plaintext
-                }
+        let message = OlmMessage::from_parts(message_type.unwrap_or(usize::MAX), &bytes)
+            .map_err(|e| format!("message {n}: {e}"))?;
+        let decrypted = if step["sender"].as_str() == Some("alice") {
+            match (&mut self.bob_session, &message) {
+                (Some(session), _) => session.decrypt(&message).map_err(|e| e.to_string()),
+                (None, OlmMessage::PreKey(pre_key)) => match self.bob.create_inbound_session(
+                    SessionConfig::version_1(),
+                    self.alice_identity,
+                    pre_key,
+                ) {
+                    Ok(result) => {
+                        self.bob_session = Some(result.session);
+                        Ok(result.plaintext)
+                    }
+                    Err(e) => Err(format!("inbound session: {e}")),
+                },
                 (None, OlmMessage::Normal(_)) => {
-                    return Err("first message is not a pre-key message".into())
+                    Err("Bob's first message is not a pre-key message".to_owned())
                 }
             }
         } else {
-            alice_session.decrypt(&expected).map_err(|e| e.to_string())?
+            self.alice_session.decrypt(&message).map_err(|e| e.to_string())
         };
+        let decrypted = decrypted.map_err(|e| format!("message {n}: {e}"))?;
         if decrypted != plaintext {
             return Err(format!("message {n}: decrypted to {}", base64_encode(&decrypted)));
         }
+        Ok(())
     }
-    Ok(())
 }
