@@ -1,0 +1,5 @@
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|script: salamander_fuzz::differential::Script| {
+    salamander_fuzz::differential::run(&script)
+});
