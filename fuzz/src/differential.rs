@@ -31,14 +31,24 @@ enum OlmStep {
 
 #[derive(Arbitrary, Debug, Clone, Copy)]
 enum MegolmStep {
-    Encrypt { size: u8 },
+    Encrypt {
+        size: u8,
+    },
     /// Deliver the n-th message to receiver r (0..3).
-    Deliver { message: u8, receiver: u8 },
+    Deliver {
+        message: u8,
+        receiver: u8,
+    },
     /// A new receiver joins from the current session key.
     ShareKey,
     /// Receiver r exports at the n-th sent message's index; a new receiver imports it.
-    Export { receiver: u8, message: u8 },
-    Repickle { receiver: u8 },
+    Export {
+        receiver: u8,
+        message: u8,
+    },
+    Repickle {
+        receiver: u8,
+    },
 }
 
 /// What happened at a step, compared across worlds.
@@ -91,8 +101,16 @@ trait Library {
     fn account() -> Self::Account;
     fn identity_key(account: &Self::Account) -> [u8; 32];
     fn one_time_key(account: &mut Self::Account) -> [u8; 32];
-    fn outbound_session(account: &Self::Account, identity: [u8; 32], one_time: [u8; 32]) -> Self::Session;
-    fn inbound_session(account: &mut Self::Account, identity: [u8; 32], pre_key: &[u8]) -> Option<(Self::Session, Vec<u8>)>;
+    fn outbound_session(
+        account: &Self::Account,
+        identity: [u8; 32],
+        one_time: [u8; 32],
+    ) -> Self::Session;
+    fn inbound_session(
+        account: &mut Self::Account,
+        identity: [u8; 32],
+        pre_key: &[u8],
+    ) -> Option<(Self::Session, Vec<u8>)>;
     fn encrypt(session: &mut Self::Session, plaintext: &[u8]) -> (usize, Vec<u8>);
     fn decrypt(session: &mut Self::Session, message_type: usize, bytes: &[u8]) -> Option<Vec<u8>>;
     fn session_to_json(session: &Self::Session) -> serde_json::Value;
@@ -161,7 +179,11 @@ fn olm_world<A: Library, B: Library>(steps: &[OlmStep]) -> Vec<Outcome> {
                     let index = usize::from(i) % in_flight.len();
                     let message = if matches!(step, OlmStep::Duplicate(_)) {
                         let m = &in_flight[index];
-                        InFlight { from_alice: m.from_alice, message_type: m.message_type, bytes: m.bytes.clone() }
+                        InFlight {
+                            from_alice: m.from_alice,
+                            message_type: m.message_type,
+                            bytes: m.bytes.clone(),
+                        }
                     } else {
                         in_flight.remove(index)
                     };
@@ -169,14 +191,15 @@ fn olm_world<A: Library, B: Library>(steps: &[OlmStep]) -> Vec<Outcome> {
                         Outcome::Nothing
                     } else if message.from_alice {
                         let result = match &mut bob {
-                            Some(session) => B::decrypt(session, message.message_type, &message.bytes),
+                            Some(session) => {
+                                B::decrypt(session, message.message_type, &message.bytes)
+                            }
                             None if message.message_type == 0 => {
-                                B::inbound_session(&mut bob_account, alice_identity, &message.bytes).map(
-                                    |(session, plaintext)| {
+                                B::inbound_session(&mut bob_account, alice_identity, &message.bytes)
+                                    .map(|(session, plaintext)| {
                                         bob = Some(session);
                                         plaintext
-                                    },
-                                )
+                                    })
                             }
                             None => None,
                         };
@@ -285,15 +308,31 @@ impl Library for Sal {
         account.mark_keys_as_published();
         key.to_bytes()
     }
-    fn outbound_session(account: &Self::Account, identity: [u8; 32], one_time: [u8; 32]) -> Self::Session {
+    fn outbound_session(
+        account: &Self::Account,
+        identity: [u8; 32],
+        one_time: [u8; 32],
+    ) -> Self::Session {
         account
-            .create_outbound_session(salamander::olm::SessionConfig::version_1(), identity.into(), one_time.into())
+            .create_outbound_session(
+                salamander::olm::SessionConfig::version_1(),
+                identity.into(),
+                one_time.into(),
+            )
             .unwrap()
     }
-    fn inbound_session(account: &mut Self::Account, identity: [u8; 32], pre_key: &[u8]) -> Option<(Self::Session, Vec<u8>)> {
+    fn inbound_session(
+        account: &mut Self::Account,
+        identity: [u8; 32],
+        pre_key: &[u8],
+    ) -> Option<(Self::Session, Vec<u8>)> {
         let message = salamander::olm::PreKeyMessage::from_bytes(pre_key).ok()?;
         let result = account
-            .create_inbound_session(salamander::olm::SessionConfig::version_1(), identity.into(), &message)
+            .create_inbound_session(
+                salamander::olm::SessionConfig::version_1(),
+                identity.into(),
+                &message,
+            )
             .ok()?;
         Some((result.session, result.plaintext))
     }
@@ -321,11 +360,17 @@ impl Library for Sal {
     }
     fn inbound_group_session(session_key: &str) -> Self::Inbound {
         let key = salamander::megolm::SessionKey::from_base64(session_key).unwrap();
-        salamander::megolm::InboundGroupSession::new(&key, salamander::megolm::SessionConfig::version_1())
+        salamander::megolm::InboundGroupSession::new(
+            &key,
+            salamander::megolm::SessionConfig::version_1(),
+        )
     }
     fn import_group_session(exported: &str) -> Self::Inbound {
         let key = salamander::megolm::ExportedSessionKey::from_base64(exported).unwrap();
-        salamander::megolm::InboundGroupSession::import(&key, salamander::megolm::SessionConfig::version_1())
+        salamander::megolm::InboundGroupSession::import(
+            &key,
+            salamander::megolm::SessionConfig::version_1(),
+        )
     }
     fn group_decrypt(session: &mut Self::Inbound, bytes: &[u8]) -> Option<(Vec<u8>, u32)> {
         let message = salamander::megolm::MegolmMessage::from_bytes(bytes).ok()?;
@@ -361,15 +406,31 @@ impl Library for Vz {
         account.mark_keys_as_published();
         key.to_bytes()
     }
-    fn outbound_session(account: &Self::Account, identity: [u8; 32], one_time: [u8; 32]) -> Self::Session {
+    fn outbound_session(
+        account: &Self::Account,
+        identity: [u8; 32],
+        one_time: [u8; 32],
+    ) -> Self::Session {
         account
-            .create_outbound_session(vodozemac::olm::SessionConfig::version_1(), identity.into(), one_time.into())
+            .create_outbound_session(
+                vodozemac::olm::SessionConfig::version_1(),
+                identity.into(),
+                one_time.into(),
+            )
             .unwrap()
     }
-    fn inbound_session(account: &mut Self::Account, identity: [u8; 32], pre_key: &[u8]) -> Option<(Self::Session, Vec<u8>)> {
+    fn inbound_session(
+        account: &mut Self::Account,
+        identity: [u8; 32],
+        pre_key: &[u8],
+    ) -> Option<(Self::Session, Vec<u8>)> {
         let message = vodozemac::olm::PreKeyMessage::from_bytes(pre_key).ok()?;
         let result = account
-            .create_inbound_session(vodozemac::olm::SessionConfig::version_1(), identity.into(), &message)
+            .create_inbound_session(
+                vodozemac::olm::SessionConfig::version_1(),
+                identity.into(),
+                &message,
+            )
             .ok()?;
         Some((result.session, result.plaintext))
     }
@@ -397,11 +458,17 @@ impl Library for Vz {
     }
     fn inbound_group_session(session_key: &str) -> Self::Inbound {
         let key = vodozemac::megolm::SessionKey::from_base64(session_key).unwrap();
-        vodozemac::megolm::InboundGroupSession::new(&key, vodozemac::megolm::SessionConfig::version_1())
+        vodozemac::megolm::InboundGroupSession::new(
+            &key,
+            vodozemac::megolm::SessionConfig::version_1(),
+        )
     }
     fn import_group_session(exported: &str) -> Self::Inbound {
         let key = vodozemac::megolm::ExportedSessionKey::from_base64(exported).unwrap();
-        vodozemac::megolm::InboundGroupSession::import(&key, vodozemac::megolm::SessionConfig::version_1())
+        vodozemac::megolm::InboundGroupSession::import(
+            &key,
+            vodozemac::megolm::SessionConfig::version_1(),
+        )
     }
     fn group_decrypt(session: &mut Self::Inbound, bytes: &[u8]) -> Option<(Vec<u8>, u32)> {
         let message = vodozemac::megolm::MegolmMessage::from_bytes(bytes).ok()?;

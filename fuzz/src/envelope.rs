@@ -17,7 +17,8 @@ pub fn seal_libolm(plaintext: &[u8]) -> String {
     Hkdf::<Sha256>::new(Some(&[0u8; 32]), LIBOLM_PICKLE_KEY).expand(b"Pickle", &mut okm).unwrap();
     let key: [u8; 32] = okm[..32].try_into().unwrap();
     let iv: [u8; 16] = okm[64..].try_into().unwrap();
-    let mut sealed = cbc::Encryptor::<Aes256>::new(&key.into(), &iv.into()).encrypt_padded_vec::<Pkcs7>(plaintext);
+    let mut sealed = cbc::Encryptor::<Aes256>::new(&key.into(), &iv.into())
+        .encrypt_padded_vec::<Pkcs7>(plaintext);
     let mut mac = <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(&okm[32..64]).unwrap();
     mac.update(&sealed);
     sealed.extend_from_slice(&mac.finalize().into_bytes()[..8]);
@@ -41,7 +42,9 @@ pub fn open_libolm(pickle: &str, key: &[u8]) -> Option<Vec<u8>> {
     Hkdf::<Sha256>::new(Some(&[0u8; 32]), key).expand(b"Pickle", &mut okm).ok()?;
     let aes_key: [u8; 32] = okm[..32].try_into().ok()?;
     let iv: [u8; 16] = okm[64..].try_into().ok()?;
-    cbc::Decryptor::<Aes256>::new(&aes_key.into(), &iv.into()).decrypt_padded_vec::<Pkcs7>(ciphertext).ok()
+    cbc::Decryptor::<Aes256>::new(&aes_key.into(), &iv.into())
+        .decrypt_padded_vec::<Pkcs7>(ciphertext)
+        .ok()
 }
 
 /// Open a dehydrated device made with [`seal_dehydrated`]'s key.

@@ -2,13 +2,13 @@
 
 use std::{convert::Infallible, sync::OnceLock};
 
+use rand_core::{TryCryptoRng, TryRng};
 use salamander::{
     hazmat,
     megolm::{GroupSession, InboundGroupSession, MegolmMessage, SessionConfig as MegolmConfig},
     olm::{Account, OlmMessage, Session, SessionConfig},
     Ed25519SecretKey,
 };
-use rand_core::{TryCryptoRng, TryRng};
 use sha2::{Digest, Sha256};
 
 /// A deterministic "random" stream: SHA-256(label ‖ counter).
@@ -75,7 +75,12 @@ pub fn olm_fixture() -> &'static OlmFixture {
         bob.generate_one_time_keys_with_rng(1, &mut rng);
         let otk = *bob.one_time_keys().values().next().unwrap();
         let mut alice_session = alice
-            .create_outbound_session_with_rng(SessionConfig::version_1(), bob.curve25519_key(), otk, &mut rng)
+            .create_outbound_session_with_rng(
+                SessionConfig::version_1(),
+                bob.curve25519_key(),
+                otk,
+                &mut rng,
+            )
             .unwrap();
         let first = alice_session.encrypt_with_rng(b"first", &mut rng).unwrap();
         // A second pre-key message, kept back: genuine and undelivered.
@@ -87,7 +92,8 @@ pub fn olm_fixture() -> &'static OlmFixture {
             .session;
         let reply = bob_session.encrypt_with_rng(b"reply", &mut rng).unwrap();
         alice_session.decrypt(&reply).unwrap();
-        let mut genuine = vec![(second.to_parts().0, second.to_parts().1, b"second pre-key".to_vec())];
+        let mut genuine =
+            vec![(second.to_parts().0, second.to_parts().1, b"second pre-key".to_vec())];
         for i in 0..3u8 {
             let plaintext = vec![i; 17 * usize::from(i)];
             let message = alice_session.encrypt_with_rng(&plaintext, &mut rng).unwrap();
@@ -106,7 +112,11 @@ pub(crate) fn olm_decrypt(data: &[u8]) {
     let Ok(message) = OlmMessage::from_parts(message_type, bytes) else { return };
     let mut session = fixture.bob.clone();
     match session.decrypt(&message) {
-        Err(_) => assert_eq!(snapshot(&session), fixture.bob_snapshot, "a failed decrypt changed the session"),
+        Err(_) => assert_eq!(
+            snapshot(&session),
+            fixture.bob_snapshot,
+            "a failed decrypt changed the session"
+        ),
         Ok(plaintext) => {
             let inner = |m: &OlmMessage| match m {
                 OlmMessage::Normal(m) => m.to_bytes(),
@@ -188,12 +198,16 @@ pub(crate) fn megolm_decrypt(data: &[u8]) {
             bytes.extend_from_slice(&signer.sign(&bytes).to_bytes());
             let Ok(message) = MegolmMessage::from_bytes(&bytes) else { return };
             let mut session = fixture.inbound.clone_for_fuzzing();
-            let expected = hazmat::primitives::aes_256_cbc_decrypt(&keys.aes_key, &keys.iv, ciphertext);
+            let expected =
+                hazmat::primitives::aes_256_cbc_decrypt(&keys.aes_key, &keys.iv, ciphertext);
             match session.decrypt(&message) {
                 Ok(decrypted) => assert_eq!(Some(decrypted.plaintext), expected),
                 Err(_) => {
                     assert!(expected.is_none(), "a valid ciphertext was refused");
-                    assert_eq!(serde_json::to_value(session.pickle()).unwrap(), fixture.inbound_snapshot);
+                    assert_eq!(
+                        serde_json::to_value(session.pickle()).unwrap(),
+                        fixture.inbound_snapshot
+                    );
                 }
             }
             return;
@@ -202,10 +216,13 @@ pub(crate) fn megolm_decrypt(data: &[u8]) {
     let Ok(message) = MegolmMessage::from_bytes(&bytes) else { return };
     let mut session = fixture.inbound.clone_for_fuzzing();
     match session.decrypt(&message) {
-        Err(_) => assert_eq!(serde_json::to_value(session.pickle()).unwrap(), fixture.inbound_snapshot),
+        Err(_) => {
+            assert_eq!(serde_json::to_value(session.pickle()).unwrap(), fixture.inbound_snapshot)
+        }
         Ok(decrypted) => {
             if mode % 3 == 0 {
-                let genuine = fixture.genuine.iter().any(|(b, p)| *b == bytes && *p == decrypted.plaintext);
+                let genuine =
+                    fixture.genuine.iter().any(|(b, p)| *b == bytes && *p == decrypted.plaintext);
                 assert!(genuine, "an unsigned forgery decrypted");
             }
         }

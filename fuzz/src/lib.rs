@@ -41,7 +41,8 @@ pub fn olm_message_decode(data: &[u8]) {
     }
     if let Ok(message) = Message::from_bytes(data) {
         assert_eq!(message.to_bytes(), data);
-        let _ = (message.ratchet_key(), message.chain_index(), message.ciphertext(), message.version());
+        let _ =
+            (message.ratchet_key(), message.chain_index(), message.ciphertext(), message.version());
         assert_eq!(Message::from_base64(&message.to_base64()).unwrap(), message);
     }
     if let Ok(message) = PreKeyMessage::from_bytes(data) {
@@ -183,7 +184,9 @@ pub fn libolm_pickle_session(data: &[u8]) {
 /// re-exports byte for byte.
 pub fn libolm_pickle_group_session(data: &[u8]) {
     let sealed = seal_libolm(data);
-    if let Ok(session) = salamander::megolm::GroupSession::from_libolm_pickle(&sealed, LIBOLM_PICKLE_KEY) {
+    if let Ok(session) =
+        salamander::megolm::GroupSession::from_libolm_pickle(&sealed, LIBOLM_PICKLE_KEY)
+    {
         assert_eq!(session.to_libolm_pickle(LIBOLM_PICKLE_KEY).unwrap(), sealed);
     }
 }
@@ -205,7 +208,8 @@ pub fn dehydrated_device_decode(data: &[u8]) {
     let (ciphertext, nonce, key) = seal_dehydrated(data);
     if let Ok(account) = Account::from_dehydrated_device(&ciphertext, &nonce, &key) {
         let device = account.to_dehydrated_device(&key).unwrap();
-        let again = Account::from_dehydrated_device(&device.ciphertext, &device.nonce, &key).unwrap();
+        let again =
+            Account::from_dehydrated_device(&device.ciphertext, &device.nonce, &key).unwrap();
         assert_eq!(again.identity_keys(), account.identity_keys());
     }
     let _ = Account::from_dehydrated_device(&text(data), &nonce, &key);

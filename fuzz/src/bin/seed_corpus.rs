@@ -9,7 +9,9 @@ use salamander::{
     megolm::{GroupSession, InboundGroupSession, SessionConfig as MegolmConfig},
     olm::{Account, SessionConfig},
 };
-use salamander_fuzz::{megolm_fixture, olm_fixture, open_dehydrated, open_libolm, LIBOLM_PICKLE_KEY};
+use salamander_fuzz::{
+    megolm_fixture, olm_fixture, open_dehydrated, open_libolm, LIBOLM_PICKLE_KEY,
+};
 use sha2::{Digest, Sha256};
 
 fn write(root: &Path, target: &str, data: &[u8]) {
@@ -20,7 +22,11 @@ fn write(root: &Path, target: &str, data: &[u8]) {
 }
 
 /// Every string under `key` anywhere in a JSON value, with its parent object.
-fn strings<'a>(value: &'a serde_json::Value, key: &str, out: &mut Vec<(&'a serde_json::Value, &'a str)>) {
+fn strings<'a>(
+    value: &'a serde_json::Value,
+    key: &str,
+    out: &mut Vec<(&'a serde_json::Value, &'a str)>,
+) {
     match value {
         serde_json::Value::Object(map) => {
             for (k, v) in map {
@@ -44,7 +50,8 @@ fn vector_files(dir: &Path, out: &mut Vec<serde_json::Value>) {
         if path.is_dir() {
             vector_files(&path, out);
         } else if path.extension().is_some_and(|e| e == "json") {
-            if let Ok(value) = serde_json::from_str(&fs::read_to_string(&path).unwrap_or_default()) {
+            if let Ok(value) = serde_json::from_str(&fs::read_to_string(&path).unwrap_or_default())
+            {
                 out.push(value);
             }
         }
@@ -78,7 +85,9 @@ fn main() {
                 }
             }
         }
-        for (key, target) in [("sessionKey", "session_key_decode"), ("exportedKey", "exported_session_key_decode")] {
+        for (key, target) in
+            [("sessionKey", "session_key_decode"), ("exportedKey", "exported_session_key_decode")]
+        {
             let mut keys = Vec::new();
             strings(file, key, &mut keys);
             for (_, key) in keys {
@@ -115,7 +124,14 @@ fn main() {
         write(&root, "megolm_decrypt", &resign);
         write(&root, "megolm_message_decode", bytes);
     }
-    write(&root, "megolm_decrypt", &[2, 0, 0, 0, 3, 0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70, 0x80, 0x90, 0xa0, 0xb0, 0xc0, 0xd0, 0xe0, 0xf0, 0xff]);
+    write(
+        &root,
+        "megolm_decrypt",
+        &[
+            2, 0, 0, 0, 3, 0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70, 0x80, 0x90, 0xa0, 0xb0, 0xc0,
+            0xd0, 0xe0, 0xf0, 0xff,
+        ],
+    );
 
     // Pickles of every type, in both formats.
     let mut account = Account::new();
@@ -126,10 +142,15 @@ fn main() {
     let mut bob = Account::new();
     bob.generate_one_time_keys(1);
     let otk = *bob.one_time_keys().values().next().unwrap();
-    let mut session = account.create_outbound_session(SessionConfig::version_1(), bob.curve25519_key(), otk).unwrap();
+    let mut session = account
+        .create_outbound_session(SessionConfig::version_1(), bob.curve25519_key(), otk)
+        .unwrap();
     let message = session.encrypt("x").unwrap();
     let salamander::olm::OlmMessage::PreKey(pre_key) = &message else { unreachable!() };
-    let mut bob_session = bob.create_inbound_session(SessionConfig::version_1(), account.curve25519_key(), pre_key).unwrap().session;
+    let mut bob_session = bob
+        .create_inbound_session(SessionConfig::version_1(), account.curve25519_key(), pre_key)
+        .unwrap()
+        .session;
     session.decrypt(&bob_session.encrypt("y").unwrap()).unwrap();
     let mut outbound = GroupSession::new(MegolmConfig::version_1());
     outbound.encrypt("z");
@@ -142,19 +163,51 @@ fn main() {
     };
     write(&root, "native_pickle_decode", &json(0, serde_json::to_value(account.pickle()).unwrap()));
     write(&root, "native_pickle_decode", &json(1, serde_json::to_value(session.pickle()).unwrap()));
-    write(&root, "native_pickle_decode", &json(1, serde_json::to_value(bob_session.pickle()).unwrap()));
-    write(&root, "native_pickle_decode", &json(2, serde_json::to_value(outbound.pickle()).unwrap()));
+    write(
+        &root,
+        "native_pickle_decode",
+        &json(1, serde_json::to_value(bob_session.pickle()).unwrap()),
+    );
+    write(
+        &root,
+        "native_pickle_decode",
+        &json(2, serde_json::to_value(outbound.pickle()).unwrap()),
+    );
     write(&root, "native_pickle_decode", &json(3, serde_json::to_value(inbound.pickle()).unwrap()));
 
     let libolm = |pickle: String| open_libolm(&pickle, LIBOLM_PICKLE_KEY).unwrap();
-    write(&root, "libolm_pickle_account", &libolm(account.to_libolm_pickle(LIBOLM_PICKLE_KEY).unwrap()));
-    write(&root, "libolm_pickle_session", &libolm(session.to_libolm_pickle(LIBOLM_PICKLE_KEY).unwrap()));
-    write(&root, "libolm_pickle_session", &libolm(bob_session.to_libolm_pickle(LIBOLM_PICKLE_KEY).unwrap()));
-    write(&root, "libolm_pickle_group_session", &libolm(outbound.to_libolm_pickle(LIBOLM_PICKLE_KEY).unwrap()));
-    write(&root, "libolm_pickle_inbound_group_session", &libolm(inbound.to_libolm_pickle(LIBOLM_PICKLE_KEY).unwrap()));
+    write(
+        &root,
+        "libolm_pickle_account",
+        &libolm(account.to_libolm_pickle(LIBOLM_PICKLE_KEY).unwrap()),
+    );
+    write(
+        &root,
+        "libolm_pickle_session",
+        &libolm(session.to_libolm_pickle(LIBOLM_PICKLE_KEY).unwrap()),
+    );
+    write(
+        &root,
+        "libolm_pickle_session",
+        &libolm(bob_session.to_libolm_pickle(LIBOLM_PICKLE_KEY).unwrap()),
+    );
+    write(
+        &root,
+        "libolm_pickle_group_session",
+        &libolm(outbound.to_libolm_pickle(LIBOLM_PICKLE_KEY).unwrap()),
+    );
+    write(
+        &root,
+        "libolm_pickle_inbound_group_session",
+        &libolm(inbound.to_libolm_pickle(LIBOLM_PICKLE_KEY).unwrap()),
+    );
 
     let device = account.to_dehydrated_device(&[7; 32]).unwrap();
-    write(&root, "dehydrated_device_decode", &open_dehydrated(&device.ciphertext, &device.nonce).unwrap());
+    write(
+        &root,
+        "dehydrated_device_decode",
+        &open_dehydrated(&device.ciphertext, &device.nonce).unwrap(),
+    );
 
     let key = salamander::Ed25519SecretKey::from_slice(&[3; 32]);
     let mut signed = key.public_key().as_bytes().to_vec();
