@@ -8,11 +8,19 @@ mod error;
 mod rng;
 mod types;
 
+pub mod ecies;
 #[cfg(feature = "hazmat")]
 pub mod hazmat;
+#[cfg(feature = "hpke")]
+pub mod hpke;
 pub mod megolm;
 pub mod olm;
 pub mod pickle;
+#[cfg(feature = "insecure-pk-encryption")]
+pub mod pk_encryption;
+pub mod sas;
+#[cfg(feature = "secret-storage")]
+pub mod secret_storage;
 
 pub use cipher::DecryptionError as CipherDecryptionError;
 pub use codec::{base64_decode, base64_encode, protobuf::ProtoBufDecodeError};

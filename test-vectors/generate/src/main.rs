@@ -7,11 +7,16 @@
 //! With `--check` nothing is written: the run fails if a generated file differs from the
 //! committed one.
 
+mod cases;
+mod channel;
 mod megolm;
 mod olm;
 mod pickle;
+mod pk;
 mod primitives;
 mod random;
+mod sas;
+mod secret_storage;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -34,6 +39,11 @@ fn families() -> Vec<Family> {
         ("megolm", megolm::vectors),
         ("pickle", pickle::vectors),
         ("primitives", primitives::vectors),
+        ("ecies", channel::ecies::vectors),
+        ("hpke", channel::hpke::vectors),
+        ("sas", sas::vectors),
+        ("pk-encryption", pk::vectors),
+        ("secret-storage", secret_storage::vectors),
     ]
 }
 

@@ -5,12 +5,18 @@
 //! and returns `Ok(())` or the reason it failed. Cases marked `"result": "invalid"` pass when
 //! salamander refuses them with the error kind they name.
 
+mod channel;
+mod ecies;
 mod hex;
+mod hpke;
 mod megolm;
 mod olm;
 mod pickle;
+mod pk;
 mod primitives;
 mod rng;
+mod sas;
+mod secret_storage;
 
 use std::path::{Path, PathBuf};
 
@@ -71,6 +77,15 @@ fn runner_for(algorithm: &str) -> Option<Runner> {
         "x25519" => Some(primitives::x25519),
         "ed25519" => Some(primitives::ed25519),
         "base64" => Some(primitives::base64),
+        "ecies-channel" => Some(ecies::channel),
+        "ecies-message-codec" => Some(ecies::message_codec),
+        "hpke-channel" => Some(hpke::channel),
+        "hpke-message-codec" => Some(hpke::message_codec),
+        "sas" => Some(sas::sas),
+        "pk-encryption" => Some(pk::encryption),
+        "pk-signing" => Some(pk::signing),
+        "secret-storage" => Some(secret_storage::aes_hmac_sha2),
+        "recovery-key" => Some(secret_storage::recovery_key),
         _ => None,
     }
 }
