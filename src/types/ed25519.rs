@@ -522,6 +522,21 @@ mod tests {
         assert!(key.public_key().verify(b"m", &malleated).is_err());
     }
 
+    /// A small-order public key (here the identity point) with R = identity and S = 0 satisfies
+    /// the cofactorless equation for every message: lax verification accepts it, strict refuses.
+    #[test]
+    fn strict_verification_rejects_small_order_keys() {
+        let mut identity = [0u8; 32];
+        identity[0] = 1;
+        let mut signature = [0u8; 64];
+        signature[0] = 1;
+        let signature = Ed25519Signature::from_slice(&signature).unwrap();
+        // Decoding accepts the point (as vodozemac does); verification is where it must fail.
+        let key = Ed25519PublicKey::from_slice(&identity).unwrap();
+        assert!(key.verify(b"any message", &signature).is_err());
+        assert!(key.verify(b"another", &signature).is_err());
+    }
+
     #[test]
     fn secrets_do_not_print() {
         let key = Ed25519SecretKey::from_slice(&[1; 32]);

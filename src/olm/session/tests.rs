@@ -70,8 +70,31 @@ fn out_of_order_and_reversed_delivery() {
     assert_eq!(snapshot(&alice), before);
 }
 
+/// The MAC covers the ciphertext: flipping a bit of the first ciphertext block leaves the CBC
+/// padding valid (only block 0 is garbled and one plaintext byte flipped), so only the MAC can
+/// notice. Flipping a bit of the MAC itself is refused too.
+#[test]
+fn mac_covers_ciphertext_and_is_checked() {
+    let (mut alice, mut bob) = session_pair();
+    alice.decrypt(&bob.encrypt("open").unwrap()).unwrap();
+    let genuine = bob.encrypt("genuine plaintext").unwrap();
+    let (message_type, bytes) = genuine.to_parts();
+    // 17 bytes of plaintext: 32 bytes of ciphertext, then the 8-byte MAC.
+    for position in [bytes.len() - 8 - 32, bytes.len() - 1] {
+        let mut corrupted = bytes.clone();
+        corrupted[position] ^= 0x01;
+        let message = OlmMessage::from_parts(message_type, &corrupted).unwrap();
+        let before = snapshot(&alice);
+        assert!(matches!(alice.decrypt(&message), Err(DecryptionError::InvalidMAC(_))));
+        assert_eq!(snapshot(&alice), before);
+    }
+    assert_eq!(alice.decrypt(&genuine).unwrap(), b"genuine plaintext");
+}
+
 #[test]
 fn skipped_key_limit_at_and_past_the_limit() {
+    // The value itself is part of the contract: libolm and vodozemac keep 40 keys per chain.
+    assert_eq!(MAX_SKIPPED_MESSAGE_KEYS, 40);
     let (mut alice, mut bob) = session_pair();
     let reply = bob.encrypt("open").unwrap();
     alice.decrypt(&reply).unwrap();
@@ -95,6 +118,8 @@ fn skipped_key_limit_at_and_past_the_limit() {
 
 #[test]
 fn message_gap_limit_on_an_existing_chain() {
+    // vodozemac's limit; libolm has none (it would ratchet forever).
+    assert_eq!(MAX_MESSAGE_GAP, 2000);
     let (mut alice, mut bob) = session_pair();
     alice.decrypt(&bob.encrypt("open").unwrap()).unwrap();
     // Bob's next index is 1; a message at 1 + MAX is exactly at the limit.
@@ -130,6 +155,8 @@ fn message_gap_limit_on_a_new_chain() {
 
 #[test]
 fn receiving_chain_limit_at_and_past_the_limit() {
+    // libolm and vodozemac keep 5 receiving chains.
+    assert_eq!(MAX_RECEIVING_CHAINS, 5);
     let (mut alice, mut bob) = session_pair();
     // Bob's chains at Alice: each of Bob's turns opens one. Keep one message from the first.
     let kept = bob.encrypt("from chain 1").unwrap();
