@@ -289,198 +289,114 @@ fn megolm_world<S: Library, R: Library>(steps: &[MegolmStep]) -> Vec<Outcome> {
 struct Sal;
 struct Vz;
 
-impl Library for Sal {
-    type Account = salamander::olm::Account;
-    type Session = salamander::olm::Session;
-    type Outbound = salamander::megolm::GroupSession;
-    type Inbound = salamander::megolm::InboundGroupSession;
-    type OtherLibrary = Vz;
+/// The two libraries share every name (salamander mirrors vodozemac), so one body serves both.
+macro_rules! impl_library {
+    ($name:ident, $krate:ident, $other:ident) => {
+        impl Library for $name {
+            type Account = $krate::olm::Account;
+            type Session = $krate::olm::Session;
+            type Outbound = $krate::megolm::GroupSession;
+            type Inbound = $krate::megolm::InboundGroupSession;
+            type OtherLibrary = $other;
 
-    fn account() -> Self::Account {
-        salamander::olm::Account::new()
-    }
-    fn identity_key(account: &Self::Account) -> [u8; 32] {
-        account.curve25519_key().to_bytes()
-    }
-    fn one_time_key(account: &mut Self::Account) -> [u8; 32] {
-        account.generate_one_time_keys(1);
-        let key = *account.one_time_keys().values().next().unwrap();
-        account.mark_keys_as_published();
-        key.to_bytes()
-    }
-    fn outbound_session(
-        account: &Self::Account,
-        identity: [u8; 32],
-        one_time: [u8; 32],
-    ) -> Self::Session {
-        account
-            .create_outbound_session(
-                salamander::olm::SessionConfig::version_1(),
-                identity.into(),
-                one_time.into(),
-            )
-            .unwrap()
-    }
-    fn inbound_session(
-        account: &mut Self::Account,
-        identity: [u8; 32],
-        pre_key: &[u8],
-    ) -> Option<(Self::Session, Vec<u8>)> {
-        let message = salamander::olm::PreKeyMessage::from_bytes(pre_key).ok()?;
-        let result = account
-            .create_inbound_session(
-                salamander::olm::SessionConfig::version_1(),
-                identity.into(),
-                &message,
-            )
-            .ok()?;
-        Some((result.session, result.plaintext))
-    }
-    fn encrypt(session: &mut Self::Session, plaintext: &[u8]) -> (usize, Vec<u8>) {
-        session.encrypt(plaintext).unwrap().to_parts()
-    }
-    fn decrypt(session: &mut Self::Session, message_type: usize, bytes: &[u8]) -> Option<Vec<u8>> {
-        let message = salamander::olm::OlmMessage::from_parts(message_type, bytes).ok()?;
-        session.decrypt(&message).ok()
-    }
-    fn session_to_json(session: &Self::Session) -> serde_json::Value {
-        serde_json::to_value(session.pickle()).unwrap()
-    }
-    fn session_from_json(json: serde_json::Value) -> Self::Session {
-        salamander::olm::Session::from_pickle(serde_json::from_value(json).unwrap())
-    }
-    fn group_session() -> Self::Outbound {
-        salamander::megolm::GroupSession::new(salamander::megolm::SessionConfig::version_1())
-    }
-    fn group_encrypt(session: &mut Self::Outbound, plaintext: &[u8]) -> Vec<u8> {
-        session.encrypt(plaintext).to_bytes()
-    }
-    fn group_session_key(session: &Self::Outbound) -> String {
-        session.session_key().to_base64()
-    }
-    fn inbound_group_session(session_key: &str) -> Self::Inbound {
-        let key = salamander::megolm::SessionKey::from_base64(session_key).unwrap();
-        salamander::megolm::InboundGroupSession::new(
-            &key,
-            salamander::megolm::SessionConfig::version_1(),
-        )
-    }
-    fn import_group_session(exported: &str) -> Self::Inbound {
-        let key = salamander::megolm::ExportedSessionKey::from_base64(exported).unwrap();
-        salamander::megolm::InboundGroupSession::import(
-            &key,
-            salamander::megolm::SessionConfig::version_1(),
-        )
-    }
-    fn group_decrypt(session: &mut Self::Inbound, bytes: &[u8]) -> Option<(Vec<u8>, u32)> {
-        let message = salamander::megolm::MegolmMessage::from_bytes(bytes).ok()?;
-        session.decrypt(&message).ok().map(|d| (d.plaintext, d.message_index))
-    }
-    fn group_export(session: &mut Self::Inbound, index: u32) -> Option<String> {
-        session.export_at(index).map(|k| k.to_base64())
-    }
-    fn inbound_to_json(session: &Self::Inbound) -> serde_json::Value {
-        serde_json::to_value(session.pickle()).unwrap()
-    }
-    fn inbound_from_json(json: serde_json::Value) -> Self::Inbound {
-        salamander::megolm::InboundGroupSession::from_pickle(serde_json::from_value(json).unwrap())
-    }
+            fn account() -> Self::Account {
+                $krate::olm::Account::new()
+            }
+            fn identity_key(account: &Self::Account) -> [u8; 32] {
+                account.curve25519_key().to_bytes()
+            }
+            fn one_time_key(account: &mut Self::Account) -> [u8; 32] {
+                account.generate_one_time_keys(1);
+                let key = *account.one_time_keys().values().next().unwrap();
+                account.mark_keys_as_published();
+                key.to_bytes()
+            }
+            fn outbound_session(
+                account: &Self::Account,
+                identity: [u8; 32],
+                one_time: [u8; 32],
+            ) -> Self::Session {
+                account
+                    .create_outbound_session(
+                        $krate::olm::SessionConfig::version_1(),
+                        identity.into(),
+                        one_time.into(),
+                    )
+                    .unwrap()
+            }
+            fn inbound_session(
+                account: &mut Self::Account,
+                identity: [u8; 32],
+                pre_key: &[u8],
+            ) -> Option<(Self::Session, Vec<u8>)> {
+                let message = $krate::olm::PreKeyMessage::from_bytes(pre_key).ok()?;
+                let result = account
+                    .create_inbound_session(
+                        $krate::olm::SessionConfig::version_1(),
+                        identity.into(),
+                        &message,
+                    )
+                    .ok()?;
+                Some((result.session, result.plaintext))
+            }
+            fn encrypt(session: &mut Self::Session, plaintext: &[u8]) -> (usize, Vec<u8>) {
+                session.encrypt(plaintext).unwrap().to_parts()
+            }
+            fn decrypt(
+                session: &mut Self::Session,
+                message_type: usize,
+                bytes: &[u8],
+            ) -> Option<Vec<u8>> {
+                let message = $krate::olm::OlmMessage::from_parts(message_type, bytes).ok()?;
+                session.decrypt(&message).ok()
+            }
+            fn session_to_json(session: &Self::Session) -> serde_json::Value {
+                serde_json::to_value(session.pickle()).unwrap()
+            }
+            fn session_from_json(json: serde_json::Value) -> Self::Session {
+                $krate::olm::Session::from_pickle(serde_json::from_value(json).unwrap())
+            }
+            fn group_session() -> Self::Outbound {
+                $krate::megolm::GroupSession::new($krate::megolm::SessionConfig::version_1())
+            }
+            fn group_encrypt(session: &mut Self::Outbound, plaintext: &[u8]) -> Vec<u8> {
+                session.encrypt(plaintext).to_bytes()
+            }
+            fn group_session_key(session: &Self::Outbound) -> String {
+                session.session_key().to_base64()
+            }
+            fn inbound_group_session(session_key: &str) -> Self::Inbound {
+                let key = $krate::megolm::SessionKey::from_base64(session_key).unwrap();
+                $krate::megolm::InboundGroupSession::new(
+                    &key,
+                    $krate::megolm::SessionConfig::version_1(),
+                )
+            }
+            fn import_group_session(exported: &str) -> Self::Inbound {
+                let key = $krate::megolm::ExportedSessionKey::from_base64(exported).unwrap();
+                $krate::megolm::InboundGroupSession::import(
+                    &key,
+                    $krate::megolm::SessionConfig::version_1(),
+                )
+            }
+            fn group_decrypt(session: &mut Self::Inbound, bytes: &[u8]) -> Option<(Vec<u8>, u32)> {
+                let message = $krate::megolm::MegolmMessage::from_bytes(bytes).ok()?;
+                session.decrypt(&message).ok().map(|d| (d.plaintext, d.message_index))
+            }
+            fn group_export(session: &mut Self::Inbound, index: u32) -> Option<String> {
+                session.export_at(index).map(|k| k.to_base64())
+            }
+            fn inbound_to_json(session: &Self::Inbound) -> serde_json::Value {
+                serde_json::to_value(session.pickle()).unwrap()
+            }
+            fn inbound_from_json(json: serde_json::Value) -> Self::Inbound {
+                $krate::megolm::InboundGroupSession::from_pickle(
+                    serde_json::from_value(json).unwrap(),
+                )
+            }
+        }
+    };
 }
 
-impl Library for Vz {
-    type Account = vodozemac::olm::Account;
-    type Session = vodozemac::olm::Session;
-    type Outbound = vodozemac::megolm::GroupSession;
-    type Inbound = vodozemac::megolm::InboundGroupSession;
-    type OtherLibrary = Sal;
-
-    fn account() -> Self::Account {
-        vodozemac::olm::Account::new()
-    }
-    fn identity_key(account: &Self::Account) -> [u8; 32] {
-        account.curve25519_key().to_bytes()
-    }
-    fn one_time_key(account: &mut Self::Account) -> [u8; 32] {
-        account.generate_one_time_keys(1);
-        let key = *account.one_time_keys().values().next().unwrap();
-        account.mark_keys_as_published();
-        key.to_bytes()
-    }
-    fn outbound_session(
-        account: &Self::Account,
-        identity: [u8; 32],
-        one_time: [u8; 32],
-    ) -> Self::Session {
-        account
-            .create_outbound_session(
-                vodozemac::olm::SessionConfig::version_1(),
-                identity.into(),
-                one_time.into(),
-            )
-            .unwrap()
-    }
-    fn inbound_session(
-        account: &mut Self::Account,
-        identity: [u8; 32],
-        pre_key: &[u8],
-    ) -> Option<(Self::Session, Vec<u8>)> {
-        let message = vodozemac::olm::PreKeyMessage::from_bytes(pre_key).ok()?;
-        let result = account
-            .create_inbound_session(
-                vodozemac::olm::SessionConfig::version_1(),
-                identity.into(),
-                &message,
-            )
-            .ok()?;
-        Some((result.session, result.plaintext))
-    }
-    fn encrypt(session: &mut Self::Session, plaintext: &[u8]) -> (usize, Vec<u8>) {
-        session.encrypt(plaintext).unwrap().to_parts()
-    }
-    fn decrypt(session: &mut Self::Session, message_type: usize, bytes: &[u8]) -> Option<Vec<u8>> {
-        let message = vodozemac::olm::OlmMessage::from_parts(message_type, bytes).ok()?;
-        session.decrypt(&message).ok()
-    }
-    fn session_to_json(session: &Self::Session) -> serde_json::Value {
-        serde_json::to_value(session.pickle()).unwrap()
-    }
-    fn session_from_json(json: serde_json::Value) -> Self::Session {
-        vodozemac::olm::Session::from_pickle(serde_json::from_value(json).unwrap())
-    }
-    fn group_session() -> Self::Outbound {
-        vodozemac::megolm::GroupSession::new(vodozemac::megolm::SessionConfig::version_1())
-    }
-    fn group_encrypt(session: &mut Self::Outbound, plaintext: &[u8]) -> Vec<u8> {
-        session.encrypt(plaintext).to_bytes()
-    }
-    fn group_session_key(session: &Self::Outbound) -> String {
-        session.session_key().to_base64()
-    }
-    fn inbound_group_session(session_key: &str) -> Self::Inbound {
-        let key = vodozemac::megolm::SessionKey::from_base64(session_key).unwrap();
-        vodozemac::megolm::InboundGroupSession::new(
-            &key,
-            vodozemac::megolm::SessionConfig::version_1(),
-        )
-    }
-    fn import_group_session(exported: &str) -> Self::Inbound {
-        let key = vodozemac::megolm::ExportedSessionKey::from_base64(exported).unwrap();
-        vodozemac::megolm::InboundGroupSession::import(
-            &key,
-            vodozemac::megolm::SessionConfig::version_1(),
-        )
-    }
-    fn group_decrypt(session: &mut Self::Inbound, bytes: &[u8]) -> Option<(Vec<u8>, u32)> {
-        let message = vodozemac::megolm::MegolmMessage::from_bytes(bytes).ok()?;
-        session.decrypt(&message).ok().map(|d| (d.plaintext, d.message_index))
-    }
-    fn group_export(session: &mut Self::Inbound, index: u32) -> Option<String> {
-        session.export_at(index).map(|k| k.to_base64())
-    }
-    fn inbound_to_json(session: &Self::Inbound) -> serde_json::Value {
-        serde_json::to_value(session.pickle()).unwrap()
-    }
-    fn inbound_from_json(json: serde_json::Value) -> Self::Inbound {
-        vodozemac::megolm::InboundGroupSession::from_pickle(serde_json::from_value(json).unwrap())
-    }
-}
+impl_library!(Sal, salamander, Vz);
+impl_library!(Vz, vodozemac, Sal);
