@@ -44,16 +44,21 @@ const PICKLE_INFO: &[u8] = b"Pickle";
 
 /// HMAC-SHA-256 keyed with a 32-byte key.
 ///
-/// HMAC pads keys shorter than the hash's 64-byte block with zeroes, so the key is placed in a
-/// zeroed block up front; this is exactly HMAC with the 32-byte key, and it cannot fail.
+/// HMAC accepts keys of any length, so keying cannot fail; the fallback arm (a zero key) is
+/// never taken and lets this stay free of `expect`. The key is read in place: no copy of it is
+/// left on the stack by this function.
 pub(crate) fn hmac_sha256(key: &[u8; 32]) -> HmacSha256 {
-    let mut block = [0u8; 64];
-    for (dst, src) in block.iter_mut().zip(key.iter()) {
-        *dst = *src;
+    match <HmacSha256 as KeyInit>::new_from_slice(key) {
+        Ok(mac) => mac,
+        Err(_) => <HmacSha256 as KeyInit>::new(&Default::default()),
     }
-    let mac = <HmacSha256 as KeyInit>::new(&block.into());
-    block.zeroize();
-    mac
+}
+
+/// `HMAC-SHA-256(key, [byte])` written straight into `out`: the step of both ratchets (Olm's
+/// chain keys, Megolm's ratchet parts), with no intermediate buffer to copy or wipe.
+pub(crate) fn hmac_sha256_byte_into(mut mac: HmacSha256, byte: u8, out: &mut [u8; 32]) {
+    mac.update(&[byte]);
+    hmac::digest::FixedOutput::finalize_into(mac, out.into());
 }
 
 /// A pickle could not be decrypted.
@@ -212,6 +217,24 @@ mod tests {
         }
         assert!(keys.decrypt(&[0; 15]).is_err());
         assert!(keys.decrypt(&[]).is_err());
+    }
+
+    /// Appending after any prefix (none, one byte, a message header) gives the same
+    /// ciphertext as `encrypt` and keeps the prefix.
+    #[test]
+    fn encrypt_into_appends_after_any_prefix() {
+        let keys = CipherKeys::megolm(&[3; 128]);
+        for length in [0, 1, 15, 16, 17, 100] {
+            let plaintext = vec![0x5A; length];
+            let expected = keys.encrypt(&plaintext);
+            for prefix in [&b""[..], b"\x03", b"\x03\x08\x01\x12\x40"] {
+                let mut out = prefix.to_vec();
+                keys.encrypt_into(&plaintext, &mut out);
+                assert_eq!(out.len(), prefix.len() + keys.padded_length(length));
+                assert_eq!(&out[..prefix.len()], prefix);
+                assert_eq!(&out[prefix.len()..], expected.as_slice());
+            }
+        }
     }
 
     /// libolm tests/test_crypto.cpp: AES-256-CBC of one zero block under a zero key and IV.

@@ -9,12 +9,14 @@
 //!
 //! [Megolm specification]: https://spec.matrix.org/latest/olm-megolm/megolm/
 
-use hmac::Mac;
 use serde::{Deserialize, Serialize};
 use subtle::{Choice, ConstantTimeEq};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-use crate::{cipher::hmac_sha256, pickle::secret::SecretBytes};
+use crate::{
+    cipher::{hmac_sha256, hmac_sha256_byte_into},
+    pickle::secret::SecretBytes,
+};
 
 /// Length of the ratchet in bytes.
 pub(crate) const RATCHET_LENGTH: usize = 128;
@@ -31,22 +33,14 @@ pub(crate) struct Ratchet {
 /// `data[k] = H_k(data[from])` for every `k` in `targets`, all from the old `data[from]`: the
 /// HMAC key schedule of `data[from]` is computed once and reused for each target.
 fn rehash_part(data: &mut [u8; RATCHET_LENGTH], from: usize, targets: impl Iterator<Item = usize>) {
-    let mut key = [0u8; PART_LENGTH];
-    let source = data.chunks_exact(PART_LENGTH).nth(from);
-    for (dst, src) in key.iter_mut().zip(source.into_iter().flatten()) {
-        *dst = *src;
-    }
-    let keyed = hmac_sha256(&key);
-    key.zeroize();
+    let (parts, _) = data.as_chunks_mut::<PART_LENGTH>();
+    let Some(key) = parts.get(from) else { return };
+    // Keyed once; each target part is then written in place (the key part last, when it is one).
+    let keyed = hmac_sha256(key);
     for to in targets {
-        let mut mac = keyed.clone();
-        // `to` is 0..=3, so it fits in a byte.
-        mac.update(&[to as u8]);
-        let mut output = mac.finalize().into_bytes();
-        if let Some(target) = data.chunks_exact_mut(PART_LENGTH).nth(to) {
-            target.copy_from_slice(output.as_slice());
+        if let Some(target) = parts.get_mut(to) {
+            hmac_sha256_byte_into(keyed.clone(), to as u8, target);
         }
-        output.as_mut_slice().zeroize();
     }
 }
 

@@ -3,20 +3,15 @@
 //! `C_{i,j+1} = HMAC-SHA-256(C_{i,j}, 0x02)` and `M_{i,j} = HMAC-SHA-256(C_{i,j}, 0x01)`
 //! (Olm specification, "Advancing the chain key" and "Creating a message key").
 
-use hmac::Mac;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-use crate::cipher::hmac_sha256;
+use crate::cipher::{hmac_sha256, hmac_sha256_byte_into};
 
 const MESSAGE_KEY_SEED: u8 = 0x01;
 const CHAIN_KEY_SEED: u8 = 0x02;
 
 fn hmac_seed(key: &[u8; 32], seed: u8, out: &mut [u8; 32]) {
-    let mut mac = hmac_sha256(key);
-    mac.update(&[seed]);
-    let mut tag = mac.finalize().into_bytes();
-    out.copy_from_slice(tag.as_slice());
-    tag.as_mut_slice().zeroize();
+    hmac_sha256_byte_into(hmac_sha256(key), seed, out);
 }
 
 /// A message key `M_{i,j}`: used for exactly one message. Zeroized on drop.
@@ -67,10 +62,9 @@ impl ChainKey {
 
     /// Step to `C_{i,j+1}`; the old key is overwritten.
     pub(crate) fn advance(&mut self) {
-        let mut next = [0u8; 32];
-        hmac_seed(&self.key, CHAIN_KEY_SEED, &mut next);
-        self.key.copy_from_slice(&next);
-        next.zeroize();
+        // Keyed first, so the new key can overwrite the old one in place.
+        let keyed = hmac_sha256(&self.key);
+        hmac_sha256_byte_into(keyed, CHAIN_KEY_SEED, &mut self.key);
         self.index = self.index.wrapping_add(1);
     }
 }
