@@ -64,15 +64,16 @@ impl Ratchet {
     /// Advance by one message.
     pub(crate) fn advance(&mut self) {
         self.counter = self.counter.wrapping_add(1);
-        let mut mask: u32 = 0x00FF_FFFF;
-        let mut h = 0;
-        while h < PARTS {
-            if self.counter & mask == 0 {
-                break;
-            }
-            h += 1;
-            mask >>= 8;
-        }
+        // The part named by the lowest byte of the counter that did not wrap to zero.
+        let h = if self.counter & 0x00FF_FFFF == 0 {
+            0
+        } else if self.counter & 0x0000_FFFF == 0 {
+            1
+        } else if self.counter & 0x0000_00FF == 0 {
+            2
+        } else {
+            3
+        };
         rehash_part(&mut self.data, h, (h..PARTS).rev());
     }
 
@@ -170,6 +171,21 @@ mod tests {
             assert_eq!(single.as_bytes(), jumped.as_bytes(), "target {target}");
             assert_eq!(single.index(), target);
             assert_eq!(jumped.index(), target);
+        }
+    }
+
+    /// One step across each byte boundary (the rehash of parts 0, 1, 2 and 3 alone) agrees
+    /// with the jump to the same index.
+    #[test]
+    fn single_step_across_every_byte_boundary() {
+        let data = *libolm_test_ratchet().as_bytes();
+        for start in [0x00FF_FFFFu32, 0x0100_FFFF, 0x0101_01FF, 0x0101_0101, u32::MAX] {
+            let mut stepped = Ratchet::from_bytes(Box::new(data), start);
+            stepped.advance();
+            let mut jumped = Ratchet::from_bytes(Box::new(data), start);
+            jumped.advance_to(start.wrapping_add(1));
+            assert_eq!(stepped.as_bytes(), jumped.as_bytes(), "from {start:#x}");
+            assert_eq!(stepped.index(), start.wrapping_add(1));
         }
     }
 
