@@ -6,7 +6,7 @@ use openmls::schedule::PreSharedKeyId;
 use tls_codec::{Deserialize as _, Serialize as _};
 
 use super::group::{self, PPRF_COMPONENT};
-use super::storage::Provider;
+use super::storage::{self, Provider};
 use super::*;
 
 fn identity(name: &str) -> DmlsIdentity {
@@ -480,4 +480,39 @@ fn welcome_without_matching_key_package_or_psk_is_refused() {
     let bob = DmlsGroup::join(&mut bob_id, &welcome).unwrap();
     assert_eq!(bob.preferred_fork(), alice.preferred_fork());
     assert_eq!(bob.forks[&add.fork_id].storage.psk_count(), 0);
+}
+
+#[test]
+#[allow(deprecated)]
+fn external_commits_are_refused() {
+    let (alice, mut bob, _) = three();
+    let fork_id = alice.preferred_fork().unwrap();
+    let fork = alice.forks.get(&fork_id).unwrap();
+    let mls = MlsGroup::load(&fork.storage, &mls_group_id(&alice)).unwrap().unwrap();
+    let info = mls.export_group_info(&alice.crypto, &alice.signer, true).unwrap();
+    let info =
+        MlsMessageIn::tls_deserialize_exact(info.tls_serialize_detached().unwrap().as_slice())
+            .unwrap()
+            .extract();
+    let openmls::prelude::MlsMessageBodyIn::GroupInfo(info) = info else { panic!("no GroupInfo") };
+    let eve = identity("eve");
+    let storage = storage::ForkStorage::new();
+    let provider = Provider { crypto: &alice.crypto, storage: &storage };
+    let (_, commit, _) = MlsGroup::join_by_external_commit(
+        &provider,
+        &eve.signer(),
+        None,
+        info,
+        &openmls::prelude::MlsGroupJoinConfig::default(),
+        None,
+        None,
+        &[],
+        eve.credential_with_key(),
+    )
+    .unwrap();
+    let message = commit.tls_serialize_detached().unwrap();
+    let before = snapshot(&bob);
+    let envelope = Envelope { fork_id, message }.encode().unwrap();
+    assert!(matches!(bob.process(&envelope), Err(DmlsError::ExternalCommit)));
+    assert_eq!(snapshot(&bob), before);
 }
