@@ -190,6 +190,15 @@ mod tests {
         assert_eq!(Envelope::decode(&bytes), Err(EnvelopeError::Version(2)));
     }
 
+    proptest::proptest! {
+        #[test]
+        fn decode_never_panics_and_round_trips(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..96)) {
+            if let Ok(envelope) = Envelope::decode(&bytes) {
+                proptest::prop_assert_eq!(envelope.encode().unwrap(), bytes);
+            }
+        }
+    }
+
     #[test]
     fn oversize_is_refused() {
         let big = Envelope { fork_id: ForkId([0; 32]), message: vec![0; MAX_ENVELOPE_LEN] };

@@ -350,7 +350,7 @@ impl DmlsGroup {
     }
 
     /// The fork this member sends on: the retained fork with the highest epoch, ties broken by
-    /// the highest fork id (see the [fork module](super#forks)). `None` once removed.
+    /// the highest fork id (see [the module docs](super#forks)). `None` once removed.
     pub fn preferred_fork(&self) -> Option<ForkId> {
         preferred(self.forks.values())
     }

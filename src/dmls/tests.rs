@@ -1,5 +1,7 @@
 //! Group-level tests of the DMLS module (forks, retention, PSK rules, forward secrecy,
-//! pickling); envelope, PPRF and storage tests sit beside their code.
+//! pickling); envelope, PPRF and storage tests sit beside their code. Scenarios follow
+//! [draft-kohbrok-mls-dmls](https://datatracker.ietf.org/doc/draft-kohbrok-mls-dmls/) on
+//! [RFC 9420](https://www.rfc-editor.org/rfc/rfc9420) groups.
 
 use openmls::prelude::{MlsGroup, MlsMessageIn, PreSharedKeyProposal, Proposal, ProtocolMessage};
 use openmls::schedule::PreSharedKeyId;
@@ -419,9 +421,11 @@ fn retained_parent_cannot_rederive_a_processed_child() {
     assert!(matches!(carol.process(&a.commit), Err(DmlsError::Duplicate { .. })));
     let b = bob.self_update().unwrap();
     assert!(matches!(carol.process(&b.commit).unwrap(), Processed::Commit { .. }));
-    // And the committer's retained parent holds no pending commit and no PSK either.
+    // And the committer's retained parent holds no pending commit, no PSK, and a PPRF
+    // punctured at her input.
     let alice_parent = &alice.forks[&base];
-    assert_eq!(alice_parent.storage.psk_count(), 0);
+    assert!(!alice_parent.pprf.can_evaluate(x_a));
+    assert!(alice.forks.values().all(|f| f.storage.psk_count() == 0));
     let work = alice_parent.storage.branch();
     let mls = MlsGroup::load(&work, &mls_group_id(&alice)).unwrap().unwrap();
     assert!(mls.pending_commit().is_none());

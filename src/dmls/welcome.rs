@@ -2,8 +2,9 @@
 //!
 //! Every DMLS commit carries an external PSK ([RFC 9420 §8.4](https://www.rfc-editor.org/rfc/rfc9420#section-8.4))
 //! whose value comes from the committer's puncturable PRF (see `pprf.rs`). A joiner has no
-//! such PRF, yet `openmls` needs the PSK to process the Welcome ([RFC 9420 §12.4.3.1]
-//! (https://www.rfc-editor.org/rfc/rfc9420#section-12.4.3.1)). The committer therefore seals
+//! such PRF, yet `openmls` needs the PSK to process the Welcome
+//! ([RFC 9420 §12.4.3.1](https://www.rfc-editor.org/rfc/rfc9420#section-12.4.3.1)). The
+//! committer therefore seals
 //! the PSK value to each joiner's KeyPackage `init_key` with HPKE (the ciphersuite's HPKE,
 //! base mode, `info = "salamander dmls welcome psk"`, `aad = psk_id`). This is sound: the
 //! joiner learns the new epoch's secrets from the Welcome anyway, and one PRF output reveals
@@ -135,6 +136,15 @@ mod tests {
         let mut bad = bytes;
         bad[0] = 0;
         assert_eq!(DmlsWelcome::decode(&bad), Err(EnvelopeError::Version(0)));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn decode_never_panics_and_round_trips(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64)) {
+            if let Ok(welcome) = DmlsWelcome::decode(&bytes) {
+                proptest::prop_assert_eq!(welcome.encode().unwrap(), bytes);
+            }
+        }
     }
 
     #[test]
