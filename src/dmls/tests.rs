@@ -417,6 +417,12 @@ fn retained_parent_cannot_rederive_a_processed_child() {
         assert!(matches!(message, ProtocolMessage::PrivateMessage(_)));
         assert!(mls.process_message(&provider, message).is_err(), "guess {guess:?}");
     }
+    // A message Carol decrypted on the child cannot be decrypted again from anything she
+    // holds: its key is gone from the child, and the child cannot be re-derived (above).
+    let m = alice.encrypt(b"forward secret").unwrap();
+    assert_eq!(open(&mut carol, &m), b"forward secret");
+    let mut stolen = DmlsGroup::from_pickle(carol.pickle());
+    assert!(matches!(stolen.process(&m), Err(DmlsError::Replayed)));
     // The same commit through the API is a duplicate; a rival with a fresh input still works.
     assert!(matches!(carol.process(&a.commit), Err(DmlsError::Duplicate { .. })));
     let b = bob.self_update().unwrap();
@@ -519,4 +525,26 @@ fn external_commits_are_refused() {
     let envelope = Envelope { fork_id, message }.encode().unwrap();
     assert!(matches!(bob.process(&envelope), Err(DmlsError::ExternalCommit)));
     assert_eq!(snapshot(&bob), before);
+}
+
+#[test]
+fn evicted_fork_leaves_no_trace_in_the_pickle() {
+    let (mut alice, mut bob, _) = three();
+    let base = bob.preferred_fork().unwrap();
+    let secret = bob.export_secret(base, "evicted", 32).unwrap();
+    let json = |g: &DmlsGroup| serde_json::to_string(&g.pickle()).unwrap();
+    let needle = serde_json::to_string(secret.as_slice()).unwrap();
+    let needle = needle.trim_start_matches('[').trim_end_matches(']').to_owned();
+    let id = serde_json::to_string(base.as_bytes()).unwrap();
+    let id = id.trim_start_matches('[').trim_end_matches(']').to_owned();
+    assert!(json(&bob).contains(&id));
+    bob.set_limits(RetentionLimits { max_depth: 0, ..RetentionLimits::default() });
+    let c = alice.self_update().unwrap();
+    bob.process(&c.commit).unwrap();
+    assert!(bob.forks().iter().all(|f| f.id != base));
+    let after = json(&bob);
+    assert!(!after.contains(&needle));
+    // Only the id stays: as the child's parent link and in the bounded list of evicted ids.
+    assert_eq!(after.matches(&id).count(), 2);
+    assert!(bob.evicted.contains(&base));
 }
