@@ -11,12 +11,14 @@
 //!   and computable from a staged commit before it is merged (used to detect duplicates). The
 //!   draft's `dmls_epoch = DeriveSecret(epoch_secret, "epoch")` cannot be computed with
 //!   openmls 0.9.2, whose `epoch_secret` is internal.
-//! - **Preferred fork** ([`RetentionLimits`] does not change it): the retained fork with the
-//!   highest epoch, ties broken by the lexicographically highest fork id. Every member holding
-//!   the same set of forks picks the same one, whatever order they arrived in; the draft's
-//!   example rule (highest confirmation tag of the first differing commit) needs the commits'
-//!   confirmation tags, which openmls does not expose for received commits, and gives the same
-//!   property. A later epoch wins because it builds on more of the group's history.
+//! - **Preferred fork**: the retained fork with the highest epoch, ties broken by the
+//!   lexicographically highest fork id. Every member holding the same forks picks the same one,
+//!   whatever order they arrived in. A later epoch wins because it builds on more of the
+//!   group's history. The draft's example rule (highest confirmation tag of the *first
+//!   differing* commit) would also be computable (a merged fork's `confirmation_tag()`), but it
+//!   needs the common ancestor and both branches' first commits, which a member may not hold
+//!   (joiners, evicted parents); comparing fork ids needs only the forks themselves, and a fork
+//!   id, like a confirmation tag, is unpredictable to outsiders and equal at every member.
 //! - **Retention.** See [`RetentionLimits`].
 
 use std::collections::BTreeMap;
