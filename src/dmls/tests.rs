@@ -548,3 +548,37 @@ fn evicted_fork_leaves_no_trace_in_the_pickle() {
     assert_eq!(after.matches(&id).count(), 2);
     assert!(bob.evicted.contains(&base));
 }
+
+/// Bob's pickle (JSON), a commit and an application envelope for him, built once.
+fn corruption_fixture() -> &'static (String, Vec<u8>, Vec<u8>) {
+    static FIXTURE: std::sync::OnceLock<(String, Vec<u8>, Vec<u8>)> = std::sync::OnceLock::new();
+    FIXTURE.get_or_init(|| {
+        let (mut alice, bob, _) = three();
+        let app = alice.encrypt(b"payload").unwrap();
+        let commit = alice.self_update().unwrap().commit;
+        (serde_json::to_string(&bob.pickle()).unwrap(), commit, app)
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+    #[test]
+    fn corrupted_envelopes_change_nothing(
+        index in proptest::prelude::any::<proptest::sample::Index>(),
+        bit in 0u8..8,
+        commit in proptest::prelude::any::<bool>(),
+    ) {
+        let (pickle, commit_env, app_env) = corruption_fixture();
+        let mut bob = DmlsGroup::from_pickle(serde_json::from_str(pickle).unwrap());
+        let mut envelope = if commit { commit_env.clone() } else { app_env.clone() };
+        let i = index.index(envelope.len());
+        envelope[i] ^= 1 << bit;
+        let before = snapshot(&bob);
+        match bob.process(&envelope) {
+            // A flipped fork id names a fork not known yet: queued, which is a change.
+            Ok(Processed::Queued { .. }) => proptest::prop_assert!((1..33).contains(&i)),
+            Ok(other) => proptest::prop_assert!(false, "corrupted envelope accepted: {other:?}"),
+            Err(_) => proptest::prop_assert_eq!(snapshot(&bob), before),
+        }
+    }
+}
