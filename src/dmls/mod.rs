@@ -62,6 +62,7 @@
 //! # }
 //! ```
 
+mod commit;
 mod envelope;
 mod error;
 mod fork;
@@ -69,6 +70,7 @@ mod group;
 mod identity;
 mod pickle;
 mod pprf;
+mod process;
 mod storage;
 mod welcome;
 
