@@ -544,6 +544,12 @@ fn evicted_fork_leaves_no_trace_in_the_pickle() {
     assert!(bob.forks().iter().all(|f| f.id != base));
     let after = json(&bob);
     assert!(!after.contains(&needle));
+    // Storage entries are base64 in the pickle: scan them raw.
+    for fork in bob.forks.values() {
+        for (k, v) in fork.storage.entries() {
+            assert!(![k, v].iter().any(|b| b.windows(32).any(|w| w == secret.as_slice())));
+        }
+    }
     // Only the id stays: as the child's parent link and in the bounded list of evicted ids.
     assert_eq!(after.matches(&id).count(), 2);
     assert!(bob.evicted.contains(&base));
