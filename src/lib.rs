@@ -8,6 +8,8 @@ mod error;
 mod rng;
 mod types;
 
+#[cfg(feature = "dmls")]
+pub mod dmls;
 pub mod ecies;
 #[cfg(feature = "hazmat")]
 pub mod hazmat;
