@@ -11,6 +11,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 pub mod differential;
+mod dmls;
 mod envelope;
 mod fixtures;
 
@@ -23,6 +24,7 @@ use salamander::{
     Curve25519PublicKey, Curve25519SecretKey, Ed25519PublicKey, Ed25519SecretKey, Ed25519Signature,
 };
 
+pub use dmls::{dmls_envelope_decode, dmls_fixture, dmls_pickle_decode, dmls_process};
 pub use envelope::{open_dehydrated, open_libolm, seal_dehydrated, seal_libolm, LIBOLM_PICKLE_KEY};
 pub use fixtures::{megolm_fixture, olm_fixture};
 

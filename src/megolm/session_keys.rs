@@ -260,6 +260,28 @@ mod tests {
     use super::*;
     use crate::Ed25519Keypair;
 
+    /// A key of the right version but the wrong length: too short reads as an unexpected end
+    /// of input, too long as invalid data (the `io::ErrorKind`s vodozemac's reader gives).
+    #[test]
+    fn wrong_lengths_have_their_error_kinds() {
+        let kind = |result: Result<(), SessionKeyDecodeError>| match result {
+            Err(SessionKeyDecodeError::Read(error)) => error.kind(),
+            other => panic!("expected a read error, got {other:?}"),
+        };
+        for (version, length) in
+            [(EXPORTED_VERSION, EXPORTED_LENGTH), (SESSION_KEY_VERSION, SESSION_KEY_LENGTH)]
+        {
+            let short = vec![version; length - 1];
+            let long = vec![version; length + 1];
+            let decode = |bytes: &[u8]| match version {
+                EXPORTED_VERSION => ExportedSessionKey::from_bytes(bytes).map(drop),
+                _ => SessionKey::from_bytes(bytes).map(drop),
+            };
+            assert_eq!(kind(decode(&short)), io::ErrorKind::UnexpectedEof);
+            assert_eq!(kind(decode(&long)), io::ErrorKind::InvalidData);
+        }
+    }
+
     fn sample() -> (SessionKey, ExportedSessionKey) {
         let ratchet = Ratchet::from_bytes(Box::new([7; 128]), 42);
         let key = Ed25519Keypair::new();

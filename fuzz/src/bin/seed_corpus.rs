@@ -133,6 +133,17 @@ fn main() {
         ],
     );
 
+    // DMLS: genuine envelopes (commits and application messages), their splices, a pickle.
+    let dmls = salamander_fuzz::dmls_fixture();
+    for (i, envelope) in dmls.genuine.iter().enumerate() {
+        write(&root, "dmls_envelope_decode", envelope);
+        let mut raw = vec![0u8];
+        raw.extend_from_slice(envelope);
+        write(&root, "dmls_process", &raw);
+        write(&root, "dmls_process", &[1, i as u8, 0, 40, 0xFF, 0x00, 0x7F]);
+    }
+    write(&root, "dmls_pickle_decode", dmls.bob.as_bytes());
+
     // Pickles of every type, in both formats.
     let mut account = Account::new();
     account.generate_one_time_keys(3);
