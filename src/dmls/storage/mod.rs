@@ -70,6 +70,58 @@ impl ForkStorage {
         self.psks.read().map(|p| p.len()).unwrap_or(0)
     }
 
+    /// Read one value stored under `label ‖ key ‖ version` (MemoryStorage's layout) with a
+    /// typed error where MemoryStorage would `unwrap`: a fork's storage comes back from a
+    /// pickle, which is input. (Found by the `dmls_pickle_decode` fuzz target.)
+    fn read_value<V: serde::de::DeserializeOwned>(
+        &self,
+        label: &[u8],
+        key: &[u8],
+    ) -> Result<Option<V>, MemoryStorageError> {
+        let values = self.inner.values.read().map_err(|_| MemoryStorageError::UnsupportedMethod)?;
+        match values.get(&storage_key(label, key)) {
+            Some(value) => serde_json::from_slice(value)
+                .map(Some)
+                .map_err(|_| MemoryStorageError::SerializationError),
+            None => Ok(None),
+        }
+    }
+
+    /// A list stored as a JSON array of serialized entries; absent is empty.
+    fn read_list<V: serde::de::DeserializeOwned>(
+        &self,
+        label: &[u8],
+        key: &[u8],
+    ) -> Result<Vec<V>, MemoryStorageError> {
+        let entries: Vec<Vec<u8>> = self.read_value(label, key)?.unwrap_or_default();
+        entries
+            .iter()
+            .map(|entry| serde_json::from_slice(entry))
+            .collect::<Result<Vec<V>, _>>()
+            .map_err(|_| MemoryStorageError::SerializationError)
+    }
+
+    /// The queued proposals of a group: a reference without its proposal is an error.
+    fn read_queued_proposals<
+        GroupId: traits::GroupId<CURRENT_VERSION>,
+        ProposalRef: traits::ProposalRef<CURRENT_VERSION>,
+        QueuedProposal: traits::QueuedProposal<CURRENT_VERSION>,
+    >(
+        &self,
+        group_id: &GroupId,
+    ) -> Result<Vec<(ProposalRef, QueuedProposal)>, MemoryStorageError> {
+        let refs: Vec<ProposalRef> = self.read_list(b"ProposalQueueRefs", &json(group_id)?)?;
+        refs.into_iter()
+            .map(|proposal_ref| {
+                let key = json(&(group_id, &proposal_ref))?;
+                let proposal = self
+                    .read_value(b"QueuedProposal", &key)?
+                    .ok_or(MemoryStorageError::SerializationError)?;
+                Ok((proposal_ref, proposal))
+            })
+            .collect()
+    }
+
     fn psk_key<K: Key<CURRENT_VERSION>>(psk_id: &K) -> Result<Vec<u8>, MemoryStorageError> {
         serde_json::to_vec(psk_id).map_err(|_| MemoryStorageError::SerializationError)
     }
@@ -115,6 +167,32 @@ impl ForkStorage {
         self.psks.write().map_err(|_| MemoryStorageError::UnsupportedMethod)?.remove(&key);
         Ok(())
     }
+}
+
+/// MemoryStorage's key layout: `label ‖ key ‖ version (big endian)`.
+fn storage_key(label: &[u8], key: &[u8]) -> Vec<u8> {
+    let mut storage_key = Vec::with_capacity(label.len() + key.len() + 2);
+    storage_key.extend_from_slice(label);
+    storage_key.extend_from_slice(key);
+    storage_key.extend_from_slice(&CURRENT_VERSION.to_be_bytes());
+    storage_key
+}
+
+/// A storage key part: the JSON of an openmls key type, as MemoryStorage writes it.
+fn json<K: serde::Serialize + ?Sized>(key: &K) -> Result<Vec<u8>, MemoryStorageError> {
+    serde_json::to_vec(key).map_err(|_| MemoryStorageError::SerializationError)
+}
+
+/// The key of a leaf's encryption key pairs in an epoch: `json(group) ‖ json(epoch) ‖ json(leaf)`.
+fn epoch_key_pairs_key<G: serde::Serialize, E: serde::Serialize>(
+    group_id: &G,
+    epoch: &E,
+    leaf_index: u32,
+) -> Result<Vec<u8>, MemoryStorageError> {
+    let mut key = json(group_id)?;
+    key.extend_from_slice(&json(epoch)?);
+    key.extend_from_slice(&json(&leaf_index)?);
+    Ok(key)
 }
 
 impl Drop for ForkStorage {

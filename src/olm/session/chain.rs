@@ -73,6 +73,19 @@ impl ChainKey {
 mod tests {
     use super::*;
 
+    /// The key and index a chain is restored with are the ones it reports (pickles write them)
+    /// and advances from.
+    #[test]
+    fn restored_chain_reports_its_key_and_index() {
+        let chain = ChainKey::from_parts(Box::new([5; 32]), 7);
+        assert_eq!(chain.as_bytes(), &[5; 32]);
+        assert_eq!(chain.index(), 7);
+        let mut next = chain.clone();
+        next.advance();
+        assert_eq!(next.index(), 8);
+        assert_ne!(next.as_bytes(), chain.as_bytes());
+    }
+
     #[test]
     fn advance_and_message_keys_differ() {
         let mut chain = ChainKey::new(Box::new([1; 32]));
