@@ -263,6 +263,29 @@ fn pickles_round_trip_mid_conversation() {
     assert_eq!(snapshot(&alice), snapshot(&Session::from_pickle(alice.pickle())));
 }
 
+/// One side restored from its pickle, the other never pickled: the two still agree across
+/// ratchet turns, so every root and chain key was written to the pickle as it is (restoring
+/// both sides from equally wrong pickles would agree anyway).
+#[test]
+fn one_side_restored_keeps_talking_across_ratchet_turns() {
+    let (mut alice, mut bob) = session_pair();
+    alice.decrypt(&bob.encrypt("a").unwrap()).unwrap();
+    let mut alice = Session::from_pickle(alice.pickle());
+    for turn in 0..3 {
+        let to_bob = format!("to bob {turn}");
+        assert_eq!(bob.decrypt(&alice.encrypt(&to_bob).unwrap()).unwrap(), to_bob.as_bytes());
+        let to_alice = format!("to alice {turn}");
+        assert_eq!(alice.decrypt(&bob.encrypt(&to_alice).unwrap()).unwrap(), to_alice.as_bytes());
+    }
+    let mut bob = Session::from_pickle(bob.pickle());
+    for turn in 0..3 {
+        let to_alice = format!("again {turn}");
+        assert_eq!(alice.decrypt(&bob.encrypt(&to_alice).unwrap()).unwrap(), to_alice.as_bytes());
+        let to_bob = format!("back {turn}");
+        assert_eq!(bob.decrypt(&alice.encrypt(&to_bob).unwrap()).unwrap(), to_bob.as_bytes());
+    }
+}
+
 #[test]
 fn pickles_refuse_oversized_lists() {
     let (alice, _) = session_pair();
