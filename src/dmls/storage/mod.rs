@@ -80,9 +80,7 @@ impl ForkStorage {
     ) -> Result<Option<V>, MemoryStorageError> {
         let values = self.inner.values.read().map_err(|_| MemoryStorageError::UnsupportedMethod)?;
         match values.get(&storage_key(label, key)) {
-            Some(value) => serde_json::from_slice(value)
-                .map(Some)
-                .map_err(|_| MemoryStorageError::SerializationError),
+            Some(value) => decode(value).map(Some),
             None => Ok(None),
         }
     }
@@ -94,11 +92,7 @@ impl ForkStorage {
         key: &[u8],
     ) -> Result<Vec<V>, MemoryStorageError> {
         let entries: Vec<Vec<u8>> = self.read_value(label, key)?.unwrap_or_default();
-        entries
-            .iter()
-            .map(|entry| serde_json::from_slice(entry))
-            .collect::<Result<Vec<V>, _>>()
-            .map_err(|_| MemoryStorageError::SerializationError)
+        entries.iter().map(|entry| decode(entry)).collect()
     }
 
     /// The queued proposals of a group: a reference without its proposal is an error.
@@ -123,7 +117,7 @@ impl ForkStorage {
     }
 
     fn psk_key<K: Key<CURRENT_VERSION>>(psk_id: &K) -> Result<Vec<u8>, MemoryStorageError> {
-        serde_json::to_vec(psk_id).map_err(|_| MemoryStorageError::SerializationError)
+        json(psk_id)
     }
 
     fn write_psk_impl<
@@ -135,9 +129,7 @@ impl ForkStorage {
         psk: &PskBundle,
     ) -> Result<(), MemoryStorageError> {
         let key = Self::psk_key(psk_id)?;
-        let value = Zeroizing::new(
-            serde_json::to_vec(psk).map_err(|_| MemoryStorageError::SerializationError)?,
-        );
+        let value = Zeroizing::new(json(psk)?);
         self.psks.write().map_err(|_| MemoryStorageError::UnsupportedMethod)?.insert(key, value);
         Ok(())
     }
@@ -152,9 +144,7 @@ impl ForkStorage {
         let key = Self::psk_key(psk_id)?;
         let psks = self.psks.read().map_err(|_| MemoryStorageError::UnsupportedMethod)?;
         match psks.get(&key) {
-            Some(value) => serde_json::from_slice(value)
-                .map(Some)
-                .map_err(|_| MemoryStorageError::SerializationError),
+            Some(value) => decode(value).map(Some),
             None => Ok(None),
         }
     }
@@ -176,6 +166,11 @@ fn storage_key(label: &[u8], key: &[u8]) -> Vec<u8> {
     storage_key.extend_from_slice(key);
     storage_key.extend_from_slice(&CURRENT_VERSION.to_be_bytes());
     storage_key
+}
+
+/// A stored value: the JSON MemoryStorage writes, read back with a typed error.
+fn decode<V: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<V, MemoryStorageError> {
+    serde_json::from_slice(bytes).map_err(|_| MemoryStorageError::SerializationError)
 }
 
 /// A storage key part: the JSON of an openmls key type, as MemoryStorage writes it.
