@@ -215,3 +215,103 @@ pub fn pickle_cipher_keys(pickle_key: &[u8]) -> CipherKeys {
     crate::cipher::hkdf_sha256_zero_salt(pickle_key, b"Pickle", okm.as_mut_slice());
     split_80(&okm)
 }
+
+/// The derivations salamander's DMLS layer adds to MLS (features `hazmat` and `dmls`), for
+/// the known-answer vectors in `test-vectors/dmls/`. See [`crate::dmls`] for the protocol.
+#[cfg(feature = "dmls")]
+pub mod dmls {
+    use crate::dmls::{DmlsWelcome, ForkId, PprfError};
+
+    /// The MLS exporter label of a fork id: `MLS-Exporter(FORK_ID_LABEL, "", 32)`.
+    pub const FORK_ID_LABEL: &str = crate::dmls::fork::FORK_ID_LABEL;
+    /// The `safe_export_secret` component that keys each epoch's puncturable PRF.
+    pub const PPRF_COMPONENT: u16 = crate::dmls::group::PPRF_COMPONENT;
+    /// The HPKE `info` under which a commit's PSK is sealed to each joiner.
+    pub const WELCOME_PSK_INFO: &[u8] = crate::dmls::welcome::WELCOME_PSK_INFO;
+
+    /// The puncturable PRF (a depth-64 GGM tree over HMAC-SHA-256) exactly as a fork uses it.
+    ///
+    /// ```
+    /// use salamander::{dmls::PprfError, hazmat::dmls::Pprf};
+    ///
+    /// let mut prf = Pprf::new(&[7u8; 32]);
+    /// let x = salamander::hazmat::dmls::commit_input(1, 0);
+    /// let value = prf.evaluate(x)?;
+    /// assert_eq!(prf.evaluate(x), Err(PprfError::Punctured));
+    /// assert_ne!(prf.evaluate(x + 1)?, value);
+    /// # Ok::<(), PprfError>(())
+    /// ```
+    #[derive(Debug, Clone)]
+    pub struct Pprf(crate::dmls::pprf::Pprf);
+
+    impl Pprf {
+        /// A PRF keyed by `root` (at epoch entry: `safe_export_secret(PPRF_COMPONENT)`).
+        pub fn new(root: &[u8; 32]) -> Self {
+            Self(crate::dmls::pprf::Pprf::new(root))
+        }
+
+        /// Whether `x` can still be evaluated.
+        pub fn can_evaluate(&self, x: u64) -> bool {
+            self.0.can_evaluate(x)
+        }
+
+        /// `PPRF(x)`, puncturing at `x`; a second evaluation at `x` is
+        /// [`PprfError::Punctured`].
+        pub fn evaluate(&mut self, x: u64) -> Result<[u8; 32], PprfError> {
+            self.0.evaluate(x).map(|value| *value)
+        }
+    }
+
+    /// A commit's PPRF input: `sender leaf index (u32) ‖ per-epoch counter (u32)`.
+    pub fn commit_input(sender_leaf: u32, counter: u32) -> u64 {
+        crate::dmls::pprf::commit_input(sender_leaf, counter)
+    }
+
+    /// The sender leaf index an input names.
+    pub fn sender_of(x: u64) -> u32 {
+        crate::dmls::pprf::sender_of(x)
+    }
+
+    /// A DMLS commit's MLS authenticated data (8 bytes, big-endian `x`).
+    pub fn commit_aad(x: u64) -> [u8; 8] {
+        crate::dmls::pprf::commit_aad(x)
+    }
+
+    /// The input a commit's authenticated data carries; `None` unless it is exactly 8 bytes.
+    pub fn input_from_aad(aad: &[u8]) -> Option<u64> {
+        crate::dmls::pprf::input_from_aad(aad)
+    }
+
+    /// The external PSK id of the commit with input `x` on fork `parent`:
+    /// `"salamander dmls psk v1" ‖ parent fork id ‖ x (8 bytes, big-endian)`.
+    pub fn psk_id(parent: &ForkId, x: u64) -> Vec<u8> {
+        crate::dmls::group::psk_id(*parent, x)
+    }
+
+    /// The preferred fork among `(epoch, fork id)` pairs: highest epoch, then highest id.
+    pub fn preferred_fork(forks: &[(u64, ForkId)]) -> Option<ForkId> {
+        crate::dmls::fork::preferred_of(forks.iter().copied())
+    }
+
+    /// A fork id from its 32 bytes (fork ids are otherwise only made by salamander).
+    pub fn fork_id(bytes: [u8; 32]) -> ForkId {
+        ForkId(bytes)
+    }
+
+    /// Per joiner of a DMLS Welcome: the KeyPackageRef and the sealed PSK.
+    pub type SealedPsks = [(Vec<u8>, Vec<u8>)];
+
+    /// The parts of a DMLS Welcome: the MLS Welcome message, the PSK id, and the sealed PSKs.
+    pub fn welcome_parts(welcome: &DmlsWelcome) -> (&[u8], &[u8], &SealedPsks) {
+        (&welcome.welcome, &welcome.psk_id, &welcome.sealed)
+    }
+
+    /// A DMLS Welcome from its parts (to encode test inputs).
+    pub fn welcome_from_parts(
+        welcome: Vec<u8>,
+        psk_id: Vec<u8>,
+        sealed: Vec<(Vec<u8>, Vec<u8>)>,
+    ) -> DmlsWelcome {
+        DmlsWelcome { welcome, psk_id, sealed }
+    }
+}

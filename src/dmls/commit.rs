@@ -20,7 +20,7 @@ use tls_codec::Serialize as _;
 
 use super::fork::{Outcome, FORK_ID_LABEL};
 use super::group::{decode_mls, identity_of, key32, psk_id, PPRF_COMPONENT};
-use super::pprf::{Pprf, PprfError, MAX_NODES};
+use super::pprf::{commit_aad, commit_input, Pprf, PprfError, MAX_NODES};
 use super::storage::Provider;
 use super::welcome::{DmlsWelcome, WELCOME_PSK_INFO};
 use super::{DmlsCommit, DmlsError, DmlsGroup, Envelope, ForkId, CIPHERSUITE};
@@ -75,18 +75,18 @@ impl DmlsGroup {
         let crypto = &self.crypto;
         let provider = Provider { crypto, storage: &work };
         let mut group = self.load(&work)?;
-        let leaf = u64::from(group.own_leaf_index().u32()) << 32;
+        let leaf = group.own_leaf_index().u32();
         let counter = (parent.next_counter..=u32::MAX)
             .take(MAX_NODES.saturating_add(1))
-            .find(|c| pprf.can_evaluate(leaf | u64::from(*c)))
+            .find(|c| pprf.can_evaluate(commit_input(leaf, *c)))
             .ok_or(DmlsError::Pprf(PprfError::Punctured))?;
-        let x = leaf | u64::from(counter);
+        let x = commit_input(leaf, counter);
         let psk = pprf.evaluate(x)?;
         let psk_id = psk_id(parent_id, x);
         let nonce = crypto.random_vec(32).map_err(DmlsError::mls)?;
         let id = PreSharedKeyId::external(psk_id.clone(), nonce);
         id.store(&provider, psk.as_slice()).map_err(DmlsError::mls)?;
-        group.set_aad(x.to_be_bytes().to_vec());
+        group.set_aad(commit_aad(x).to_vec());
         let bundle = group
             .commit_builder()
             .add_proposal(Proposal::PreSharedKey(Box::new(PreSharedKeyProposal::new(id.clone()))))

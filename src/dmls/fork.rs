@@ -154,7 +154,12 @@ pub struct ForkInfo {
 
 /// The preferred fork among `forks`: highest epoch, then highest id.
 pub(crate) fn preferred<'a>(forks: impl Iterator<Item = &'a Fork>) -> Option<ForkId> {
-    forks.max_by(|a, b| (a.epoch, a.id).cmp(&(b.epoch, b.id))).map(|f| f.id)
+    preferred_of(forks.map(|f| (f.epoch, f.id)))
+}
+
+/// The preferred of `(epoch, fork id)` pairs: highest epoch, then highest id (bytewise).
+pub(crate) fn preferred_of(forks: impl Iterator<Item = (u64, ForkId)>) -> Option<ForkId> {
+    forks.max().map(|(_, id)| id)
 }
 
 /// The forks to evict under `limits`, never the preferred one.

@@ -140,7 +140,7 @@ pub(super) fn join_config() -> MlsGroupJoinConfig {
         .build()
 }
 
-pub(super) fn psk_id(parent: ForkId, x: u64) -> Vec<u8> {
+pub(crate) fn psk_id(parent: ForkId, x: u64) -> Vec<u8> {
     let mut id = PSK_ID_PREFIX.to_vec();
     id.extend_from_slice(parent.as_bytes());
     id.extend_from_slice(&x.to_be_bytes());

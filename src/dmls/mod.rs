@@ -65,14 +65,14 @@
 mod commit;
 mod envelope;
 mod error;
-mod fork;
-mod group;
+pub(crate) mod fork;
+pub(crate) mod group;
 mod identity;
 mod pickle;
-mod pprf;
+pub(crate) mod pprf;
 mod process;
 mod storage;
-mod welcome;
+pub(crate) mod welcome;
 
 #[cfg(test)]
 mod tests;

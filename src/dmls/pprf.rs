@@ -146,6 +146,26 @@ impl Pprf {
     }
 }
 
+/// The PPRF input of a commit: `x = sender leaf index (u32) ‖ per-epoch counter (u32)`, big-endian.
+pub(crate) fn commit_input(sender_leaf: u32, counter: u32) -> u64 {
+    (u64::from(sender_leaf) << 32) | u64::from(counter)
+}
+
+/// The sender leaf index that `x` names (its top 32 bits).
+pub(crate) fn sender_of(x: u64) -> u32 {
+    (x >> 32) as u32
+}
+
+/// A commit's MLS authenticated data: `x` as 8 big-endian bytes.
+pub(crate) fn commit_aad(x: u64) -> [u8; 8] {
+    x.to_be_bytes()
+}
+
+/// The `x` a commit's authenticated data carries, if it is exactly 8 bytes.
+pub(crate) fn input_from_aad(aad: &[u8]) -> Option<u64> {
+    <[u8; 8]>::try_from(aad).ok().map(u64::from_be_bytes)
+}
+
 fn derive(key: &[u8; 32], tag: u8) -> [u8; 32] {
     let mut mac = hmac_sha256(key);
     mac.update(LABEL);

@@ -28,7 +28,7 @@ use super::fork::{Outcome, FORK_ID_LABEL};
 use super::group::{
     decode_mls, identity_of, key32, psk_id, Queued, MAX_QUEUED_BYTES, PPRF_COMPONENT,
 };
-use super::pprf::Pprf;
+use super::pprf::{input_from_aad, sender_of, Pprf};
 use super::storage::Provider;
 use super::{DmlsError, DmlsGroup, Envelope, ForkId, Processed};
 
@@ -167,9 +167,7 @@ impl DmlsGroup {
         let ProtocolMessage::PrivateMessage(private) = &protocol else {
             return Err(DmlsError::Unsupported("commit not in a PrivateMessage"));
         };
-        let x = <[u8; 8]>::try_from(private.aad())
-            .map(u64::from_be_bytes)
-            .map_err(|_| DmlsError::MissingPsk)?;
+        let x = input_from_aad(private.aad()).ok_or(DmlsError::MissingPsk)?;
         let mut pprf = parent.pprf.clone();
         if !pprf.can_evaluate(x) {
             // Same sender and counter as a commit already processed here: the same commit
@@ -189,7 +187,7 @@ impl DmlsGroup {
         let mut group = self.load(&work)?;
         let processed = group.process_message(&provider, protocol).map_err(process_error)?;
         match processed.sender() {
-            Sender::Member(leaf) if u64::from(leaf.u32()) == x >> 32 => {}
+            Sender::Member(leaf) if leaf.u32() == sender_of(x) => {}
             Sender::Member(_) => return Err(DmlsError::SenderMismatch),
             _ => return Err(DmlsError::ExternalCommit),
         }

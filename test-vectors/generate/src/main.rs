@@ -9,6 +9,7 @@
 
 mod cases;
 mod channel;
+mod dmls;
 mod megolm;
 mod olm;
 mod pickle;
@@ -44,6 +45,7 @@ fn families() -> Vec<Family> {
         ("sas", sas::vectors),
         ("pk-encryption", pk::vectors),
         ("secret-storage", secret_storage::vectors),
+        ("dmls", dmls::vectors),
     ]
 }
 

@@ -6,6 +6,7 @@
 //! salamander refuses them with the error kind they name.
 
 mod channel;
+mod dmls;
 mod ecies;
 mod hex;
 mod hpke;
@@ -86,6 +87,11 @@ fn runner_for(algorithm: &str) -> Option<Runner> {
         "pk-signing" => Some(pk::signing),
         "secret-storage" => Some(secret_storage::aes_hmac_sha2),
         "recovery-key" => Some(secret_storage::recovery_key),
+        "dmls-pprf" => Some(dmls::pprf),
+        "dmls-psk" => Some(dmls::psk),
+        "dmls-envelope-codec" => Some(dmls::envelope),
+        "dmls-welcome-codec" => Some(dmls::welcome),
+        "dmls-preferred-fork" => Some(dmls::preferred_fork),
         _ => None,
     }
 }
