@@ -8,13 +8,15 @@
 //! - `dmls_n<n>/commit/<impl>`: a self-update commit (forced update path) created, serialized
 //!   and merged by the committer. salamander adds its per-commit PSK, keeps the retained parent
 //!   and evicts forks past the default [`RetentionLimits`] (steady state: each commit evicts one).
-//! - `dmls_n<n>/process_commit/<impl>`: the other member decodes, processes and merges it.
+//! - `dmls_n<n>/process_commit/<impl>`: the other member decodes, processes and merges it
+//!   (salamander: with the PPRF evaluation and puncturing, the PSK check, and in steady state
+//!   the eviction of the fork past `max_depth`).
 //! - `dmls_n<n>/encrypt/<impl>`: one 64-byte application message, to wire bytes.
 //! - `dmls_n<n>/decrypt/<impl>`: the other member decodes and decrypts it.
 //! - `dmls_n<n>/process_first_commit/salamander` and `.../process_rival_commit/salamander`:
-//!   Bob processing Alice's commit on fork F from a restored state holding F, against a state
-//!   where Bob has already committed on F himself (so F is a retained parent and Alice's commit
-//!   creates its second child): the cost of branching a fork.
+//!   Bob processing Alice's commit on fork F from a restored state holding F only, against a
+//!   state where Bob has already committed on F himself (so F is a retained parent and Alice's
+//!   commit creates its second child): the cost of branching a fork. Neither evicts a fork.
 //! - `dmls_n<n>/storage_copy/openmls` and `dmls_n<n>/group_load/openmls`: cloning the plain
 //!   member's `MemoryStorage` entries and `MlsGroup::load` from them, the two steps salamander
 //!   adds to every operation (each works on a copy of the fork's storage).
@@ -500,9 +502,14 @@ fn size(c: &mut Criterion, f: &mut Fixture) {
     });
 
     // Branching: Alice's commit on F, at Bob holding F only, or F and his own child of F.
+    // Both states start from F alone, so that neither evicts a fork while timed.
     let commit = copy(&f.alice).self_update().unwrap().commit;
     let parent = f.bob.preferred_fork().unwrap();
-    let mut rival_state = copy(&f.bob);
+    let mut first_state = copy(&f.bob);
+    first_state.set_limits(RetentionLimits { max_forks: 1, ..RetentionLimits::default() });
+    first_state.set_limits(RetentionLimits::default());
+    assert_eq!(first_state.forks().len(), 1);
+    let mut rival_state = copy(&first_state);
     rival_state.self_update().unwrap();
     {
         let mut check = copy(&rival_state);
@@ -513,7 +520,7 @@ fn size(c: &mut Criterion, f: &mut Fixture) {
     }
     group.bench_function(format!("process_first_commit/{SALAMANDER}"), |b| {
         b.iter_batched(
-            || copy(&f.bob),
+            || copy(&first_state),
             |mut bob| {
                 let processed = bob.process(&commit).unwrap();
                 (bob, processed)
