@@ -1,8 +1,8 @@
 // Writes the hand-made part of the npm package next to wasm-bindgen's output: the entry points
 // (index.js for browsers and bundlers, node.js for Node), their types and package.json.
 // Usage: node scripts/package.mjs OUT_DIR SNIPPET_PATH VERSION
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 
 const [out, errorsJs, version] = process.argv.slice(2);
 if (!out || !errorsJs || !version) {
@@ -22,8 +22,16 @@ const errorClasses = [
   "KeyError",
   "SignatureError",
 ];
+// The DMLS build (cargo feature `dmls`) has a second snippet next to errors.js with its errors.
+const dmlsErrorsJs = join(dirname(errorsJs), "dmls-errors.js");
+const dmls = existsSync(join(out, dmlsErrorsJs));
+const dmlsErrorClasses = dmls
+  ? ["DmlsError", "DmlsDecodeError", "DmlsForkError", "DmlsMembershipError", "DmlsMessageError", "DmlsProtocolError"]
+  : [];
 const reexports = `export * from "./salamander.js";
-export { ${errorClasses.join(", ")} } from "./${errorsJs}";`;
+export { ${errorClasses.join(", ")} } from "./${errorsJs}";${
+  dmls ? `\nexport { ${dmlsErrorClasses.join(", ")} } from "./${dmlsErrorsJs}";` : ""
+}`;
 
 writeFileSync(
   join(out, "index.js"),
@@ -81,6 +89,12 @@ const errorDocs = {
   DehydratedDeviceError: "A dehydrated device could not be made or restored.",
   KeyError: "A key is invalid: bad base64, wrong length, not a curve point, or of small order.",
   SignatureError: "An Ed25519 signature could not be decoded or did not verify.",
+  DmlsError: "The base class of the DMLS errors (thrown itself only for an error this version does not know).",
+  DmlsDecodeError: "An envelope, Welcome or KeyPackage could not be decoded.",
+  DmlsForkError: "The message names a fork that is unknown or was evicted, or the queue for unknown forks is full.",
+  DmlsMembershipError: "This member is not in the group, a member to remove is not in it, or a Welcome is not for this identity.",
+  DmlsMessageError: "A message was refused: replayed, sent by this member, for another group, or of a kind DMLS does not use.",
+  DmlsProtocolError: "The MLS layer refused a commit or message (bad signature or MAC, missing or reused DMLS PSK, ...).",
 };
 const errorTypes = errorClasses
   .map((name) =>
@@ -94,6 +108,17 @@ export class SalamanderError extends Error {
 export class ${name} extends SalamanderError {
   readonly name: "${name}";
 }`,
+  )
+  .concat(
+    dmlsErrorClasses.map((name) =>
+      name === "DmlsError"
+        ? `/** ${errorDocs[name]} */
+export class DmlsError extends SalamanderError {}`
+        : `/** ${errorDocs[name]} */
+export class ${name} extends DmlsError {
+  readonly name: "${name}";
+}`,
+    ),
   )
   .join("\n");
 

@@ -1,4 +1,5 @@
-//! WebAssembly bindings of salamander (Olm and Megolm) for browsers and Node.
+//! WebAssembly bindings of salamander (Olm and Megolm; with the cargo feature `dmls`, also
+//! decentralised MLS: `dmls.rs`) for browsers and Node.
 //!
 //! `./build` compiles this crate for `wasm32-unknown-unknown`, runs `wasm-bindgen` and
 //! `wasm-opt`, and writes the npm package `salamander` to `pkg/`; README.md describes the
@@ -11,6 +12,8 @@
 
 #![deny(unsafe_code)]
 
+#[cfg(feature = "dmls")]
+mod dmls;
 mod errors;
 mod megolm;
 mod olm;
@@ -19,6 +22,8 @@ mod util;
 use salamander::{Ed25519PublicKey, Ed25519Signature};
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "dmls")]
+pub use crate::dmls::{DmlsGroup, DmlsIdentity};
 use crate::{
     errors::JsResult,
     util::{bytes_of, BytesOrString},
