@@ -33,6 +33,12 @@
 //! `DONT_FAKE_MONOTONIC=1 faketime -f '@2024-03-01 00:00:00' <test binary> passive_client`
 //! for `passive-client-welcome.json` and `'@2025-03-13 00:00:00'` for
 //! `passive-client-handling-commit.json` (each file alone in its directory).
+//!
+//! `passive-client-random.json` (200 epochs, many standalone proposals) takes minutes in a
+//! debug build, mostly in the per-epoch pickle round trip: its storage grows to about 3 MB
+//! because openmls_memory_storage 0.6's `clear_proposal_queue` removes the queued proposals
+//! under keys without its label and version, so their `QueuedProposal` entries stay behind
+//! (plain `MemoryStorage` does the same; salamander's groups never queue proposals).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
