@@ -75,6 +75,8 @@ mod storage;
 pub(crate) mod welcome;
 
 #[cfg(test)]
+mod passive_client;
+#[cfg(test)]
 mod tests;
 
 pub use envelope::{Envelope, EnvelopeError, ENVELOPE_VERSION, MAX_ENVELOPE_LEN};

@@ -194,3 +194,20 @@ impl From<DmlsGroupPickle> for DmlsGroup {
         Self::from_pickle(pickle)
     }
 }
+
+/// One fork's storage through the pickle's own path: the `ForkPickle` entry encoding
+/// (`entries_base64`), JSON and the pickle cipher, then back into a fresh [`ForkStorage`].
+/// For tests that check that a storage survives pickling (the passive-client vectors).
+#[cfg(test)]
+pub(super) fn storage_round_trip(storage: &ForkStorage) -> ForkStorage {
+    #[derive(Serialize, Deserialize)]
+    struct StoragePickle {
+        #[serde(with = "entries_base64")]
+        storage: Vec<(Vec<u8>, Vec<u8>)>,
+    }
+    let key = [0x5a; 32];
+    let sealed = crate::pickle::encrypt(&StoragePickle { storage: storage.entries() }, &key);
+    let opened: StoragePickle =
+        crate::pickle::decrypt(&sealed, &key).expect("a fork storage pickle opens");
+    ForkStorage::from_entries(opened.storage)
+}
