@@ -72,11 +72,12 @@ impl DmlsGroup {
         let parent = self.fork(parent_id)?;
         let work = parent.storage.branch();
         let mut pprf = parent.pprf.clone();
+        let next_counter = parent.next_counter;
+        let mut group = self.take_group(parent_id, &work)?;
         let crypto = &self.crypto;
         let provider = Provider { crypto, storage: &work };
-        let mut group = self.load(&work)?;
         let leaf = group.own_leaf_index().u32();
-        let counter = (parent.next_counter..=u32::MAX)
+        let counter = (next_counter..=u32::MAX)
             .take(MAX_NODES.saturating_add(1))
             .find(|c| pprf.can_evaluate(commit_input(leaf, *c)))
             .ok_or(DmlsError::Pprf(PprfError::Punctured))?;
@@ -128,7 +129,6 @@ impl DmlsGroup {
         group.merge_pending_commit(&provider).map_err(DmlsError::mls)?;
         work.delete_psk(id.psk()).map_err(DmlsError::mls)?;
         let epoch = group.epoch().as_u64();
-        drop(group);
 
         let welcome = match welcome_bytes {
             None => None,
@@ -165,7 +165,7 @@ impl DmlsGroup {
             parent.next_counter = counter.saturating_add(1);
             parent.commits.insert(hash, (x, Outcome::Fork(child_id)));
         }
-        self.insert(child_id, Some(parent_id), epoch, work, Pprf::new(&root));
+        self.insert(child_id, Some(parent_id), epoch, work, Pprf::new(&root), Some(group));
         Ok(DmlsCommit { commit, welcome, fork_id: child_id })
     }
 }

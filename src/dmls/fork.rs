@@ -23,6 +23,7 @@
 
 use std::collections::BTreeMap;
 
+use openmls::group::MlsGroup;
 use serde::{Deserialize, Serialize};
 
 use super::pprf::Pprf;
@@ -128,6 +129,12 @@ pub(crate) struct Fork {
     pub(crate) sequence: u64,
     /// The caller's clock when the fork was created.
     pub(crate) created_at: u64,
+    /// The fork's group as openmls last left it in `storage`, kept loaded so that a message
+    /// does not reload the group (ratchet tree, secret tree) from storage. Only ever the state
+    /// `storage` holds: an operation takes it out, works on a copy of the storage, and puts it
+    /// back only with that copy, on success; after a failure the next operation reloads.
+    /// Never pickled.
+    pub(crate) loaded: Option<MlsGroup>,
 }
 
 impl std::fmt::Debug for Fork {

@@ -195,7 +195,7 @@ impl DmlsGroup {
             (group.group_id().as_slice().to_vec(), group.epoch().as_u64(), id, root)
         };
         let mut this = Self::empty(group_id, signer, crypto);
-        this.insert(id, None, epoch, storage, Pprf::new(&root));
+        this.insert(id, None, epoch, storage, Pprf::new(&root), None);
         Ok(this)
     }
 
@@ -264,7 +264,7 @@ impl DmlsGroup {
         };
         identity.remove_bundle(&reference);
         let mut this = Self::empty(group_id, identity.signer(), crypto);
-        this.insert(id, None, epoch, storage, Pprf::new(&root));
+        this.insert(id, None, epoch, storage, Pprf::new(&root), None);
         Ok(this)
     }
 
@@ -289,6 +289,7 @@ impl DmlsGroup {
         epoch: u64,
         storage: ForkStorage,
         pprf: Pprf,
+        loaded: Option<MlsGroup>,
     ) {
         let fork = Fork {
             id,
@@ -296,6 +297,7 @@ impl DmlsGroup {
             epoch,
             storage,
             pprf,
+            loaded,
             commits: BTreeMap::new(),
             next_counter: 0,
             sequence: self.sequence,
@@ -378,6 +380,20 @@ impl DmlsGroup {
         }
     }
 
+    /// Fork `id`'s group for an operation on `work`, a branch of the fork's storage: the loaded
+    /// group if the fork keeps one (it is taken out: put it back with `work` on success), else
+    /// loaded from `work`.
+    pub(super) fn take_group(
+        &mut self,
+        id: ForkId,
+        work: &ForkStorage,
+    ) -> Result<MlsGroup, DmlsError> {
+        match self.forks.get_mut(&id).and_then(|fork| fork.loaded.take()) {
+            Some(group) => Ok(group),
+            None => self.load(work),
+        }
+    }
+
     pub(super) fn load(&self, storage: &ForkStorage) -> Result<MlsGroup, DmlsError> {
         MlsGroup::load(storage, &GroupId::from_slice(&self.group_id))
             .map_err(DmlsError::mls)?
@@ -405,9 +421,9 @@ impl DmlsGroup {
     pub fn encrypt(&mut self, plaintext: &[u8]) -> Result<Vec<u8>, DmlsError> {
         let fork_id = self.preferred_fork().ok_or(DmlsError::NotMember)?;
         let work = self.fork(fork_id)?.storage.branch();
+        let mut group = self.take_group(fork_id, &work)?;
         let message = {
             let provider = Provider { crypto: &self.crypto, storage: &work };
-            let mut group = self.load(&work)?;
             group
                 .create_message(&provider, &self.signer, plaintext)
                 .map_err(DmlsError::mls)?
@@ -417,6 +433,7 @@ impl DmlsGroup {
         let envelope = Envelope { fork_id, message }.encode()?;
         if let Some(fork) = self.forks.get_mut(&fork_id) {
             fork.storage = work;
+            fork.loaded = Some(group);
         }
         Ok(envelope)
     }

@@ -161,6 +161,7 @@ impl DmlsGroup {
                     next_counter: f.next_counter,
                     sequence: f.sequence,
                     created_at: f.created_at,
+                    loaded: None,
                 };
                 (f.id, fork)
             })

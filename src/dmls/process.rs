@@ -134,9 +134,9 @@ impl DmlsGroup {
         protocol: ProtocolMessage,
     ) -> Result<Processed, DmlsError> {
         let work = self.fork(fork_id)?.storage.branch();
+        let mut group = self.take_group(fork_id, &work)?;
         let (sender, content) = {
             let provider = Provider { crypto: &self.crypto, storage: &work };
-            let mut group = self.load(&work)?;
             let processed = group.process_message(&provider, protocol).map_err(process_error)?;
             (identity_of(processed.credential()), processed.into_content())
         };
@@ -149,6 +149,7 @@ impl DmlsGroup {
         };
         if let Some(fork) = self.forks.get_mut(&fork_id) {
             fork.storage = work;
+            fork.loaded = Some(group);
         }
         Ok(Processed::Application { fork_id, sender, plaintext })
     }
@@ -180,11 +181,11 @@ impl DmlsGroup {
         let psk = pprf.evaluate(x)?;
         let psk_id = psk_id(parent_id, x);
         let work = parent.storage.branch();
+        let mut group = self.take_group(parent_id, &work)?;
         let crypto = &self.crypto;
         let provider = Provider { crypto, storage: &work };
         let id = PreSharedKeyId::external(psk_id.clone(), vec![0; 32]);
         id.store(&provider, psk.as_slice()).map_err(DmlsError::mls)?;
-        let mut group = self.load(&work)?;
         let processed = group.process_message(&provider, protocol).map_err(process_error)?;
         match processed.sender() {
             Sender::Member(leaf) if leaf.u32() == sender_of(x) => {}
@@ -218,13 +219,12 @@ impl DmlsGroup {
         group.merge_staged_commit(&provider, staged).map_err(DmlsError::mls)?;
         work.delete_psk(id.psk()).map_err(DmlsError::mls)?;
         let epoch = group.epoch().as_u64();
-        drop(group);
 
         if let Some(parent) = self.forks.get_mut(&parent_id) {
             parent.pprf = pprf;
             parent.commits.insert(hash, (x, Outcome::Fork(child_id)));
         }
-        self.insert(child_id, Some(parent_id), epoch, work, Pprf::new(&root));
+        self.insert(child_id, Some(parent_id), epoch, work, Pprf::new(&root), Some(group));
         Ok(Processed::Commit { parent: parent_id, fork_id: child_id, epoch, replayed: Vec::new() })
     }
 }

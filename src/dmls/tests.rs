@@ -618,3 +618,42 @@ fn damaged_storage_in_a_pickle_is_an_error_not_a_panic() {
     assert_eq!(open(&mut restored, &envelope), b"before");
     let _ = open(&mut bob, &envelope);
 }
+
+/// Each fork keeps its group loaded between operations, and only ever the state its storage
+/// holds: a success puts the group back with the new storage, a failure drops it (the storage
+/// is untouched) and the next operation reloads. Commits hand the processed group to the child.
+#[test]
+fn the_loaded_group_follows_successes_only() {
+    let (mut alice, mut bob, _carol) = three();
+    let fork = bob.preferred_fork().unwrap();
+    let loaded = |g: &DmlsGroup, f: ForkId| g.forks.get(&f).is_some_and(|f| f.loaded.is_some());
+    let first = alice.encrypt(b"first").unwrap();
+    let second = alice.encrypt(b"second").unwrap();
+    assert_eq!(open(&mut bob, &first), b"first");
+    assert!(loaded(&bob, fork), "a decrypted message leaves the group loaded");
+
+    for position in [second.len() - 1, second.len() - 20, 60] {
+        let mut damaged = second.clone();
+        damaged[position] ^= 0x40;
+        let before = snapshot(&bob);
+        assert!(bob.process(&damaged).is_err());
+        assert_eq!(snapshot(&bob), before, "a failure changes nothing");
+        assert!(!loaded(&bob, fork), "a failure drops the loaded group");
+        // The next operation reloads from the untouched storage.
+        let reply = bob.encrypt(b"reply").unwrap();
+        assert_eq!(open(&mut alice, &reply), b"reply");
+        assert!(loaded(&bob, fork));
+    }
+    assert_eq!(open(&mut bob, &second), b"second");
+
+    // A processed commit moves the group to the child; the parent reloads if it is used again.
+    let commit = alice.self_update().unwrap();
+    let child = commit_fork(bob.process(&commit.commit).unwrap());
+    assert!(loaded(&bob, child) && !loaded(&bob, fork));
+    let late = bob.forks.get(&fork).map(|f| f.storage.branch()).unwrap();
+    assert!(bob.load(&late).is_ok(), "the parent's storage still holds its group");
+    let on_child = alice.encrypt(b"on the child").unwrap();
+    assert_eq!(open(&mut bob, &on_child), b"on the child");
+    // The committer keeps its child loaded too.
+    assert!(loaded(&alice, commit.fork_id));
+}
