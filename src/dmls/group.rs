@@ -19,12 +19,12 @@ use openmls::prelude::{
 };
 use openmls::schedule::PreSharedKeyId;
 use openmls_basic_credential::SignatureKeyPair;
-use openmls_rust_crypto::RustCrypto;
 use openmls_traits::storage::StorageProvider as _;
 use openmls_traits::types::HpkeCiphertext;
 use tls_codec::{Deserialize as _, Serialize as _};
 use zeroize::Zeroizing;
 
+use super::crypto::DmlsCrypto;
 use super::fork::{preferred, to_evict, Fork, ForkInfo, FORK_ID_LABEL};
 use super::pprf::Pprf;
 use super::storage::{ForkStorage, Provider};
@@ -61,7 +61,7 @@ pub struct DmlsGroup {
     pub(crate) limits: RetentionLimits,
     pub(crate) now: u64,
     pub(crate) sequence: u64,
-    pub(crate) crypto: RustCrypto,
+    pub(crate) crypto: DmlsCrypto,
 }
 
 /// What [`DmlsGroup::process`] did with a message.
@@ -175,12 +175,16 @@ pub(super) fn decode_mls(bytes: &[u8]) -> Result<MlsMessageIn, DmlsError> {
 impl DmlsGroup {
     /// Create a new group with `identity` as its only member.
     pub fn create(identity: &DmlsIdentity) -> Result<Self, DmlsError> {
-        let crypto = RustCrypto::default();
+        let crypto = identity.crypto.child().map_err(DmlsError::mls)?;
         let signer = identity.signer();
         let storage = ForkStorage::new();
         let (group_id, epoch, id, root) = {
             let provider = Provider { crypto: &crypto, storage: &storage };
-            let mut group = MlsGroup::builder()
+            let mut builder = MlsGroup::builder();
+            if let Some(lifetime) = crypto.lifetime() {
+                builder = builder.lifetime(lifetime);
+            }
+            let mut group = builder
                 .ciphersuite(CIPHERSUITE)
                 .use_ratchet_tree_extension(true)
                 .with_wire_format_policy(PURE_CIPHERTEXT_WIRE_FORMAT_POLICY)
@@ -225,7 +229,7 @@ impl DmlsGroup {
             .ok_or(DmlsError::MissingPsk)?;
         let sealed = HpkeCiphertext::tls_deserialize_exact(sealed.as_slice())
             .map_err(|e| DmlsError::Decode(EnvelopeError::Mls(e.to_string())))?;
-        let crypto = RustCrypto::default();
+        let crypto = identity.crypto.child().map_err(DmlsError::mls)?;
         let psk = Zeroizing::new(
             crypto
                 .hpke_open(
@@ -268,7 +272,7 @@ impl DmlsGroup {
         Ok(this)
     }
 
-    fn empty(group_id: Vec<u8>, signer: SignatureKeyPair, crypto: RustCrypto) -> Self {
+    fn empty(group_id: Vec<u8>, signer: SignatureKeyPair, crypto: DmlsCrypto) -> Self {
         Self {
             group_id,
             signer,
@@ -439,7 +443,7 @@ impl DmlsGroup {
     }
 }
 
-pub(super) fn fork_id_of(group: &MlsGroup, crypto: &RustCrypto) -> Result<ForkId, DmlsError> {
+pub(super) fn fork_id_of(group: &MlsGroup, crypto: &DmlsCrypto) -> Result<ForkId, DmlsError> {
     let id = group.export_secret(crypto, FORK_ID_LABEL, &[], 32).map_err(DmlsError::mls)?;
     ForkId::from_slice(&id).ok_or(DmlsError::Crypto("fork id has the wrong length".into()))
 }

@@ -12,11 +12,11 @@ use openmls::prelude::{
     MlsMessageOut,
 };
 use openmls_basic_credential::SignatureKeyPair;
-use openmls_rust_crypto::RustCrypto;
 use openmls_traits::storage::StorageProvider as _;
 use serde::{Deserialize, Serialize};
 use tls_codec::Serialize as _;
 
+use super::crypto::DmlsCrypto;
 use super::storage::{ForkStorage, Provider};
 use super::DmlsError;
 
@@ -29,7 +29,7 @@ pub struct DmlsIdentity {
     signer: SignatureKeyPair,
     /// KeyPackageBundles (private init and leaf keys) by KeyPackageRef.
     key_packages: ForkStorage,
-    crypto: RustCrypto,
+    pub(crate) crypto: DmlsCrypto,
 }
 
 impl DmlsIdentity {
@@ -42,7 +42,37 @@ impl DmlsIdentity {
             identity: identity.into(),
             signer,
             key_packages: ForkStorage::new(),
-            crypto: RustCrypto::default(),
+            crypto: DmlsCrypto::default(),
+        })
+    }
+
+    /// **For known-answer vectors only — never use this in production.** An identity whose
+    /// every random byte comes from a ChaCha20 stream keyed by `seed`: its Ed25519 signature
+    /// key, its KeyPackages' init and leaf keys, and every group it creates or joins (each gets
+    /// its own stream keyed by the next 32 bytes of this one), including their HPKE
+    /// encryptions, path secrets, group ids, nonces and reuse guards. KeyPackages and the group
+    /// creator's leaf get the fixed lifetime 2026-01-01 to 2100-01-01 instead of one from the
+    /// clock. The same seed and the same calls give the same bytes, which is what
+    /// `test-vectors/dmls/` needs.
+    ///
+    /// Deterministic randomness is catastrophic in production: anyone who knows or guesses the
+    /// seed can derive every key and read every message, and two runs from one seed reuse
+    /// every key. Only [`DmlsIdentity::new`] is for real use.
+    ///
+    /// A pickle keeps nothing of the seed: an identity or group restored from a pickle draws
+    /// from the operating system again, so it no longer reproduces vector bytes.
+    #[cfg(feature = "hazmat")]
+    #[doc(hidden)]
+    pub fn from_seed(identity: impl Into<Vec<u8>>, seed: [u8; 32]) -> Result<Self, DmlsError> {
+        use openmls::prelude::OpenMlsCrypto as _;
+        let crypto = DmlsCrypto::seeded(&seed);
+        let scheme = CIPHERSUITE.signature_algorithm();
+        let (private, public) = crypto.signature_key_gen(scheme).map_err(DmlsError::mls)?;
+        Ok(Self {
+            identity: identity.into(),
+            signer: SignatureKeyPair::from_raw(scheme, private, public),
+            key_packages: ForkStorage::new(),
+            crypto,
         })
     }
 
@@ -60,7 +90,11 @@ impl DmlsIdentity {
     /// until a Welcome uses it.
     pub fn key_package(&mut self) -> Result<Vec<u8>, DmlsError> {
         let provider = Provider { crypto: &self.crypto, storage: &self.key_packages };
-        let bundle = KeyPackage::builder()
+        let mut builder = KeyPackage::builder();
+        if let Some(lifetime) = self.crypto.lifetime() {
+            builder = builder.key_package_lifetime(lifetime);
+        }
+        let bundle = builder
             .build(CIPHERSUITE, &provider, &self.signer, self.credential_with_key())
             .map_err(DmlsError::mls)?;
         MlsMessageOut::from(bundle.key_package().clone())
@@ -101,13 +135,14 @@ impl DmlsIdentity {
         }
     }
 
-    /// Restore an identity from its pickle.
+    /// Restore an identity from its pickle (with randomness from the operating system, even
+    /// if the pickled identity was made by the hidden seeded constructor).
     pub fn from_pickle(pickle: DmlsIdentityPickle) -> Self {
         Self {
             identity: pickle.identity.clone(),
             signer: pickle.signer.clone(),
             key_packages: ForkStorage::from_entries(pickle.key_packages.iter().cloned()),
-            crypto: RustCrypto::default(),
+            crypto: DmlsCrypto::default(),
         }
     }
 }
@@ -176,5 +211,50 @@ mod tests {
         assert!(restored.bundle(&reference).is_none());
         let shown = format!("{alice:?}");
         assert!(!shown.contains("signer") && !shown.contains("private"), "{shown}");
+    }
+
+    fn lifetime_of(kp: &[u8], crypto: &DmlsCrypto) -> (u64, u64) {
+        let message = MlsMessageIn::tls_deserialize_exact(kp).unwrap();
+        let MlsMessageBodyIn::KeyPackage(kp) = message.extract() else { panic!("not a kp") };
+        let kp = kp.validate(crypto, openmls::prelude::ProtocolVersion::Mls10).unwrap();
+        let lifetime = kp.life_time();
+        (lifetime.not_before(), lifetime.not_after())
+    }
+
+    #[cfg(feature = "hazmat")]
+    #[test]
+    fn seeded_identities_reproduce_their_bytes_until_pickled() {
+        use crate::dmls::DmlsGroup;
+        let seeded = |seed| DmlsIdentity::from_seed(b"a".to_vec(), [seed; 32]).unwrap();
+        let (mut a, mut b, mut c) = (seeded(5), seeded(5), seeded(6));
+        assert_eq!(a.signature_key(), b.signature_key());
+        assert_ne!(a.signature_key(), c.signature_key());
+        let kp = a.key_package().unwrap();
+        assert_eq!(kp, b.key_package().unwrap());
+        assert_ne!(kp, c.key_package().unwrap());
+        assert_eq!(lifetime_of(&kp, &a.crypto), (1_767_225_600, 4_102_444_800));
+        let (group_a, group_b) = (DmlsGroup::create(&a).unwrap(), DmlsGroup::create(&b).unwrap());
+        assert_eq!(group_a.group_id(), group_b.group_id());
+        assert_eq!(group_a.preferred_fork(), group_b.preferred_fork());
+        assert_ne!(group_a.group_id(), DmlsGroup::create(&c).unwrap().group_id());
+        // A second group of the same identity gets a different stream.
+        assert_ne!(group_a.group_id(), DmlsGroup::create(&a).unwrap().group_id());
+
+        // Restored from pickles, both draw from the operating system again.
+        let mut a = DmlsIdentity::from_pickle(a.pickle());
+        let mut b = DmlsIdentity::from_pickle(b.pickle());
+        assert_eq!(a.signature_key(), b.signature_key());
+        let (kp_a, kp_b) = (a.key_package().unwrap(), b.key_package().unwrap());
+        assert_ne!(kp_a, kp_b);
+        assert_ne!(lifetime_of(&kp_a, &a.crypto).0, 1_767_225_600);
+    }
+
+    #[test]
+    fn new_identities_are_random() {
+        let mut a = DmlsIdentity::new(b"a".to_vec()).unwrap();
+        let mut b = DmlsIdentity::new(b"a".to_vec()).unwrap();
+        assert_ne!(a.signature_key(), b.signature_key());
+        assert_ne!(a.key_package().unwrap(), b.key_package().unwrap());
+        assert_ne!(lifetime_of(&a.key_package().unwrap(), &a.crypto).0, 1_767_225_600);
     }
 }

@@ -63,6 +63,7 @@
 //! ```
 
 mod commit;
+mod crypto;
 mod envelope;
 mod error;
 pub(crate) mod fork;

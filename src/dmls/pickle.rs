@@ -11,10 +11,10 @@
 use std::collections::BTreeMap;
 
 use openmls_basic_credential::SignatureKeyPair;
-use openmls_rust_crypto::RustCrypto;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroize;
 
+use super::crypto::DmlsCrypto;
 use super::fork::{Fork, Outcome};
 use super::group::{Queued, MAX_EVICTED};
 use super::pprf::Pprf;
@@ -179,7 +179,7 @@ impl DmlsGroup {
             limits: pickle.limits,
             now: pickle.now,
             sequence: pickle.sequence,
-            crypto: RustCrypto::default(),
+            crypto: DmlsCrypto::default(),
         };
         // Re-apply the limits (and the queue bound) to whatever the pickle held.
         while group.queue.len() > group.limits.max_queued {

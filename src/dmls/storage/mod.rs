@@ -21,10 +21,11 @@ use std::collections::HashMap;
 use std::sync::RwLock;
 
 use openmls_memory_storage::{MemoryStorage, MemoryStorageError};
-use openmls_rust_crypto::RustCrypto;
 use openmls_traits::storage::{traits, Key, CURRENT_VERSION};
 use openmls_traits::OpenMlsProvider;
 use zeroize::{Zeroize, Zeroizing};
+
+use super::crypto::DmlsCrypto;
 
 /// A fork's openmls state: a `MemoryStorage` plus a RAM-only PSK table.
 pub(crate) struct ForkStorage {
@@ -216,24 +217,24 @@ impl std::fmt::Debug for ForkStorage {
 
 /// An `OpenMlsProvider` over borrowed crypto and one fork's storage.
 pub(crate) struct Provider<'a> {
-    pub(crate) crypto: &'a RustCrypto,
+    pub(crate) crypto: &'a DmlsCrypto,
     pub(crate) storage: &'a ForkStorage,
 }
 
 impl OpenMlsProvider for Provider<'_> {
-    type CryptoProvider = RustCrypto;
-    type RandProvider = RustCrypto;
+    type CryptoProvider = DmlsCrypto;
+    type RandProvider = DmlsCrypto;
     type StorageProvider = ForkStorage;
 
     fn storage(&self) -> &ForkStorage {
         self.storage
     }
 
-    fn crypto(&self) -> &RustCrypto {
+    fn crypto(&self) -> &DmlsCrypto {
         self.crypto
     }
 
-    fn rand(&self) -> &RustCrypto {
+    fn rand(&self) -> &DmlsCrypto {
         self.crypto
     }
 }
@@ -247,7 +248,7 @@ mod tests {
 
     #[test]
     fn psks_stay_in_the_ram_table_and_are_not_branched() {
-        let crypto = RustCrypto::default();
+        let crypto = DmlsCrypto::default();
         let storage = ForkStorage::new();
         let provider = Provider { crypto: &crypto, storage: &storage };
         let id = PreSharedKeyId::external(b"psk id".to_vec(), vec![0; 32]);

@@ -7,6 +7,7 @@
 
 mod channel;
 mod dmls;
+mod dmls_transcript;
 mod ecies;
 mod hex;
 mod hpke;
@@ -58,6 +59,31 @@ impl FileReport {
 }
 
 type Runner = fn(&Value) -> Result<(), String>;
+
+/// A runner for files whose cases are steps of one transcript, replayed in order against one
+/// state: one result per case.
+type FileRunner = fn(&[Value]) -> Vec<Result<(), String>>;
+
+fn file_runner_for(algorithm: &str) -> Option<FileRunner> {
+    match algorithm {
+        "dmls-transcript" => Some(dmls_transcript::transcript),
+        _ => None,
+    }
+}
+
+/// Write `dmls/transcript.json` under `root` (the DMLS transcript from seeded identities; see
+/// `dmls_transcript.rs`) and return its path.
+pub fn write_dmls_transcript(root: &Path) -> Result<PathBuf, String> {
+    let file = dmls_transcript::transcript_file()?;
+    let mut text = serde_json::to_string_pretty(&file).map_err(|e| e.to_string())?;
+    text.push('\n');
+    let path = root.join("dmls").join("transcript.json");
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path)
+}
 
 fn runner_for(algorithm: &str) -> Option<Runner> {
     match algorithm {
@@ -149,6 +175,23 @@ fn run_file(path: &Path, relative: String) -> FileReport {
     };
     let algorithm = file["algorithm"].as_str().unwrap_or_default().to_owned();
     let source = file["source"].as_str().unwrap_or_default().to_owned();
+    if let Some(runner) = file_runner_for(&algorithm) {
+        let tests = file["tests"].as_array().cloned().unwrap_or_default();
+        if tests.is_empty() {
+            return file_failure("no tests".to_owned());
+        }
+        let outcomes = std::panic::catch_unwind(|| runner(&tests))
+            .unwrap_or_else(|_| vec![Err("the runner panicked".to_owned()); tests.len()]);
+        let cases = tests
+            .iter()
+            .zip(outcomes.into_iter().chain(std::iter::repeat(Err("not run".to_owned()))))
+            .map(|(case, outcome)| CaseResult {
+                tc_id: case["tcId"].as_u64().unwrap_or(0),
+                failure: outcome.err(),
+            })
+            .collect();
+        return FileReport { path: relative, algorithm, source, cases };
+    }
     let Some(runner) = runner_for(&algorithm) else {
         return file_failure(format!("no runner for algorithm {algorithm:?}"));
     };

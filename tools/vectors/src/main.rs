@@ -2,24 +2,43 @@
 //!
 //! Runs every known-answer vector under `test-vectors/` (or DIR) against salamander and prints a
 //! table per file. Exits non-zero if any case fails.
+//!
+//! `-- --write-dmls-transcript [DIR]` instead writes `dmls/transcript.json` (under
+//! `test-vectors/` or DIR): the DMLS regression transcript, which only salamander can produce.
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let mut filter = None;
     let mut json = false;
+    let mut write_transcript = false;
     let mut root = salamander_vectors::default_root();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--filter" => filter = args.next(),
             "--json" => json = true,
+            "--write-dmls-transcript" => write_transcript = true,
             "-h" | "--help" => {
                 println!("usage: salamander-vectors [--filter TEXT] [--json] [DIR]");
+                println!("       salamander-vectors --write-dmls-transcript [DIR]");
                 return ExitCode::SUCCESS;
             }
             other => root = other.into(),
         }
+    }
+
+    if write_transcript {
+        return match salamander_vectors::write_dmls_transcript(&root) {
+            Ok(path) => {
+                println!("wrote {}", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("cannot write the DMLS transcript: {e}");
+                ExitCode::FAILURE
+            }
+        };
     }
 
     let reports = salamander_vectors::run(&root, filter.as_deref());
