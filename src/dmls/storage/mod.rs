@@ -21,6 +21,8 @@ use std::collections::HashMap;
 use std::sync::RwLock;
 
 use openmls_memory_storage::{MemoryStorage, MemoryStorageError};
+use openmls_traits::crypto::OpenMlsCrypto;
+use openmls_traits::random::OpenMlsRand;
 use openmls_traits::storage::{traits, Key, CURRENT_VERSION};
 use openmls_traits::OpenMlsProvider;
 use zeroize::{Zeroize, Zeroizing};
@@ -215,26 +217,27 @@ impl std::fmt::Debug for ForkStorage {
     }
 }
 
-/// An `OpenMlsProvider` over borrowed crypto and one fork's storage.
-pub(crate) struct Provider<'a> {
-    pub(crate) crypto: &'a DmlsCrypto,
+/// An `OpenMlsProvider` over borrowed crypto and one fork's storage. The crypto is salamander's
+/// [`DmlsCrypto`]; the parameter lets tests drive openmls with a bare `RustCrypto`.
+pub(crate) struct Provider<'a, C = DmlsCrypto> {
+    pub(crate) crypto: &'a C,
     pub(crate) storage: &'a ForkStorage,
 }
 
-impl OpenMlsProvider for Provider<'_> {
-    type CryptoProvider = DmlsCrypto;
-    type RandProvider = DmlsCrypto;
+impl<C: OpenMlsCrypto + OpenMlsRand> OpenMlsProvider for Provider<'_, C> {
+    type CryptoProvider = C;
+    type RandProvider = C;
     type StorageProvider = ForkStorage;
 
     fn storage(&self) -> &ForkStorage {
         self.storage
     }
 
-    fn crypto(&self) -> &DmlsCrypto {
+    fn crypto(&self) -> &C {
         self.crypto
     }
 
-    fn rand(&self) -> &DmlsCrypto {
+    fn rand(&self) -> &C {
         self.crypto
     }
 }
