@@ -3,7 +3,7 @@
 // unchanged. As in errors.js, `name` is stable and set on each prototype; `kind` names the
 // variant of salamander's Rust error (`salamander::dmls::DmlsError`, or for `DmlsDecodeError`
 // the variant of `EnvelopeError`).
-import { SalamanderError } from "./errors.js";
+import { SalamanderError, errorFamily } from "./errors.js";
 
 /** The base class of the DMLS errors; thrown itself only for an error this version does not know. */
 export class DmlsError extends SalamanderError {}
@@ -27,16 +27,4 @@ const classes = {
   DmlsProtocolError,
 };
 
-for (const [name, cls] of Object.entries(classes)) {
-  Object.defineProperty(cls.prototype, "name", {
-    value: name,
-    writable: true,
-    enumerable: false,
-    configurable: true,
-  });
-}
-
-export function makeDmlsError(name, kind, message) {
-  const cls = Object.prototype.hasOwnProperty.call(classes, name) ? classes[name] : DmlsError;
-  return new cls(message, kind);
-}
+export const makeDmlsError = errorFamily(classes, DmlsError);

@@ -45,16 +45,24 @@ const classes = {
   SignatureError,
 };
 
-for (const [name, cls] of Object.entries(classes)) {
-  Object.defineProperty(cls.prototype, "name", {
-    value: name,
-    writable: true,
-    enumerable: false,
-    configurable: true,
-  });
+/**
+ * Sets the stable `name` on each class's prototype and returns the function the WASM side calls
+ * to build an error of one of them by name (`fallback` for a name this version does not know).
+ * The DMLS build's errors (dmls-errors.js) use it too.
+ */
+export function errorFamily(family, fallback) {
+  for (const [name, cls] of Object.entries(family)) {
+    Object.defineProperty(cls.prototype, "name", {
+      value: name,
+      writable: true,
+      enumerable: false,
+      configurable: true,
+    });
+  }
+  return (name, kind, message) => {
+    const cls = Object.prototype.hasOwnProperty.call(family, name) ? family[name] : fallback;
+    return new cls(message, kind);
+  };
 }
 
-export function makeError(name, kind, message) {
-  const cls = Object.prototype.hasOwnProperty.call(classes, name) ? classes[name] : SalamanderError;
-  return new cls(message, kind);
-}
+export const makeError = errorFamily(classes, SalamanderError);
