@@ -131,9 +131,9 @@ pub(crate) struct Fork {
     pub(crate) created_at: u64,
     /// The fork's group as openmls last left it in `storage`, kept loaded so that a message
     /// does not reload the group (ratchet tree, secret tree) from storage. Only ever the state
-    /// `storage` holds: an operation takes it out, works on a copy of the storage, and puts it
-    /// back only with that copy, on success; after a failure the next operation reloads.
-    /// Never pickled.
+    /// `storage` holds: an operation takes it out and puts it back only on success (with the
+    /// storage copy a commit worked on); after a failure the next operation reloads. Never
+    /// pickled.
     pub(crate) loaded: Option<MlsGroup>,
 }
 

@@ -42,6 +42,9 @@ pub(crate) const PSK_ID_PREFIX: &[u8] = b"salamander dmls psk v1";
 pub(crate) const MAX_EVICTED: usize = 256;
 /// The queued messages' total size is bounded too.
 pub(crate) const MAX_QUEUED_BYTES: usize = 16 * 1024 * 1024;
+/// The longest plaintext [`DmlsGroup::encrypt`] takes: the envelope limit less room for MLS
+/// framing (header, signature, AEAD tag, padding).
+pub(crate) const MAX_PLAINTEXT_LEN: usize = super::MAX_ENVELOPE_LEN - 64 * 1024;
 
 /// A message waiting for its fork.
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
@@ -398,6 +401,15 @@ impl DmlsGroup {
         }
     }
 
+    /// Fork `id`'s group for an operation on the fork's own storage: the loaded group if the
+    /// fork keeps one (taken out: put it back on success), else loaded from the storage.
+    pub(super) fn take_loaded(&mut self, id: ForkId) -> Result<MlsGroup, DmlsError> {
+        match self.forks.get_mut(&id).and_then(|fork| fork.loaded.take()) {
+            Some(group) => Ok(group),
+            None => self.load(&self.fork(id)?.storage),
+        }
+    }
+
     pub(super) fn load(&self, storage: &ForkStorage) -> Result<MlsGroup, DmlsError> {
         MlsGroup::load(storage, &GroupId::from_slice(&self.group_id))
             .map_err(DmlsError::mls)?
@@ -422,24 +434,30 @@ impl DmlsGroup {
     }
 
     /// Encrypt an application message on the preferred fork; returns the envelope.
+    ///
+    /// A plaintext longer than [`MAX_ENVELOPE_LEN`](super::MAX_ENVELOPE_LEN) less 64 KiB (room
+    /// for MLS framing) is refused before anything changes.
     pub fn encrypt(&mut self, plaintext: &[u8]) -> Result<Vec<u8>, DmlsError> {
+        if plaintext.len() > MAX_PLAINTEXT_LEN {
+            return Err(EnvelopeError::TooLong(plaintext.len()).into());
+        }
         let fork_id = self.preferred_fork().ok_or(DmlsError::NotMember)?;
-        let work = self.fork(fork_id)?.storage.branch();
-        let mut group = self.take_group(fork_id, &work)?;
-        let message = {
-            let provider = Provider { crypto: &self.crypto, storage: &work };
-            group
-                .create_message(&provider, &self.signer, plaintext)
-                .map_err(DmlsError::mls)?
-                .tls_serialize_detached()
-                .map_err(DmlsError::mls)?
-        };
-        let envelope = Envelope { fork_id, message }.encode()?;
+        // No storage copy: openmls writes the advanced message secrets as create_message's
+        // last step, so a failure leaves the storage as it was (see `process_application`).
+        let mut group = self.take_loaded(fork_id)?;
+        let fork = self.fork(fork_id)?;
+        let provider = Provider { crypto: &self.crypto, storage: &fork.storage };
+        let message =
+            group.create_message(&provider, &self.signer, plaintext).map_err(DmlsError::mls)?;
+        // From here the storage has advanced and the group matches it: keep the group.
+        let envelope = message
+            .tls_serialize_detached()
+            .map_err(DmlsError::mls)
+            .and_then(|message| Ok(Envelope { fork_id, message }.encode()?));
         if let Some(fork) = self.forks.get_mut(&fork_id) {
-            fork.storage = work;
             fork.loaded = Some(group);
         }
-        Ok(envelope)
+        envelope
     }
 }
 

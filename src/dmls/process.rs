@@ -133,25 +133,36 @@ impl DmlsGroup {
         fork_id: ForkId,
         protocol: ProtocolMessage,
     ) -> Result<Processed, DmlsError> {
-        let work = self.fork(fork_id)?.storage.branch();
-        let mut group = self.take_group(fork_id, &work)?;
-        let (sender, content) = {
-            let provider = Provider { crypto: &self.crypto, storage: &work };
-            let processed = group.process_message(&provider, protocol).map_err(process_error)?;
-            (identity_of(processed.credential()), processed.into_content())
-        };
-        let plaintext = match content {
-            ProcessedMessageContent::ApplicationMessage(message) => {
-                Zeroizing::new(message.into_bytes())
-            }
-            ProcessedMessageContent::OwnPrivateMessage => return Err(DmlsError::OwnMessage),
-            _ => return Err(DmlsError::Unsupported("not an application message")),
+        // No storage copy here, unlike commits: openmls 0.9.2 decrypts into a pending ratchet
+        // update and applies and persists it only once the whole message has been processed
+        // successfully (`MlsGroup::process_unverified_message`), so a refused message leaves
+        // both the storage and the group as they were. The group is still dropped on error (and
+        // reloaded next time) so that nothing rests on the in-memory state after a failure. The
+        // tests `corrupted_envelopes_change_nothing` and
+        // `the_loaded_group_follows_successes_only` and the `dmls_process` fuzz target check
+        // that a refusal changes nothing; re-check this on any openmls upgrade.
+        let mut group = self.take_loaded(fork_id)?;
+        let fork = self.fork(fork_id)?;
+        let provider = Provider { crypto: &self.crypto, storage: &fork.storage };
+        let processed = group.process_message(&provider, protocol).map_err(process_error)?;
+        let sender = identity_of(processed.credential());
+        // openmls succeeded: the storage and the group agree again, keep the group.
+        let outcome = match processed.into_content() {
+            ProcessedMessageContent::ApplicationMessage(message) => Ok(Processed::Application {
+                fork_id,
+                sender,
+                plaintext: Zeroizing::new(message.into_bytes()),
+            }),
+            // openmls recognises its own message without decrypting it: nothing changed.
+            ProcessedMessageContent::OwnPrivateMessage => Err(DmlsError::OwnMessage),
+            // The content type is authenticated, so an application envelope cannot carry
+            // anything else.
+            _ => Err(DmlsError::Unsupported("not an application message")),
         };
         if let Some(fork) = self.forks.get_mut(&fork_id) {
-            fork.storage = work;
             fork.loaded = Some(group);
         }
-        Ok(Processed::Application { fork_id, sender, plaintext })
+        outcome
     }
 
     fn process_commit(

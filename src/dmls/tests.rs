@@ -657,3 +657,19 @@ fn the_loaded_group_follows_successes_only() {
     // The committer keeps its child loaded too.
     assert!(loaded(&alice, commit.fork_id));
 }
+
+/// A plaintext past the envelope limit is refused before anything changes (application messages
+/// work on the fork's storage directly, so nothing may be written first).
+#[test]
+fn oversized_plaintext_is_refused_unchanged() {
+    let (mut alice, mut bob, _carol) = three();
+    let before = snapshot(&alice);
+    let big = vec![0u8; group::MAX_PLAINTEXT_LEN + 1];
+    assert!(matches!(
+        alice.encrypt(&big),
+        Err(DmlsError::Decode(EnvelopeError::TooLong(n))) if n == big.len()
+    ));
+    assert_eq!(snapshot(&alice), before);
+    let next = alice.encrypt(b"still fine").unwrap();
+    assert_eq!(open(&mut bob, &next), b"still fine");
+}
