@@ -490,8 +490,8 @@ fn size(c: &mut Criterion, f: &mut Fixture) {
         )
     });
 
-    // Where salamander's per-operation overhead goes: every operation copies the fork's
-    // storage and loads the group from it, which plain openmls (group kept loaded) does not.
+    // For scale: what copying a fork's storage and reloading its group cost. salamander copies
+    // the storage for commits only and keeps each fork's group loaded, as plain openmls does.
     group.bench_function(format!("storage_copy/{OPENMLS}"), |b| {
         b.iter(|| f.bob_p.provider.storage().values.read().unwrap().clone())
     });
