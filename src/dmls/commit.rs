@@ -73,7 +73,7 @@ impl DmlsGroup {
         let work = parent.storage.branch();
         let mut pprf = parent.pprf.clone();
         let next_counter = parent.next_counter;
-        let mut group = self.take_group(parent_id, &work)?;
+        let mut group = self.take_loaded(parent_id)?;
         let crypto = &self.crypto;
         let provider = Provider { crypto, storage: &work };
         let leaf = group.own_leaf_index().u32();

@@ -387,22 +387,9 @@ impl DmlsGroup {
         }
     }
 
-    /// Fork `id`'s group for an operation on `work`, a branch of the fork's storage: the loaded
-    /// group if the fork keeps one (it is taken out: put it back with `work` on success), else
-    /// loaded from `work`.
-    pub(super) fn take_group(
-        &mut self,
-        id: ForkId,
-        work: &ForkStorage,
-    ) -> Result<MlsGroup, DmlsError> {
-        match self.forks.get_mut(&id).and_then(|fork| fork.loaded.take()) {
-            Some(group) => Ok(group),
-            None => self.load(work),
-        }
-    }
-
-    /// Fork `id`'s group for an operation on the fork's own storage: the loaded group if the
-    /// fork keeps one (taken out: put it back on success), else loaded from the storage.
+    /// Fork `id`'s group for an operation: the loaded group if the fork keeps one (taken out:
+    /// put it back on success, with the storage copy a commit worked on), else loaded from the
+    /// fork's storage (a copy holds the same state).
     pub(super) fn take_loaded(&mut self, id: ForkId) -> Result<MlsGroup, DmlsError> {
         match self.forks.get_mut(&id).and_then(|fork| fork.loaded.take()) {
             Some(group) => Ok(group),

@@ -192,7 +192,7 @@ impl DmlsGroup {
         let psk = pprf.evaluate(x)?;
         let psk_id = psk_id(parent_id, x);
         let work = parent.storage.branch();
-        let mut group = self.take_group(parent_id, &work)?;
+        let mut group = self.take_loaded(parent_id)?;
         let crypto = &self.crypto;
         let provider = Provider { crypto, storage: &work };
         let id = PreSharedKeyId::external(psk_id.clone(), vec![0; 32]);
