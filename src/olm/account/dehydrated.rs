@@ -60,7 +60,7 @@ impl Account {
         writer.u32(VERSION);
         writer.bytes(self.diffie_hellman_key.secret_key().as_bytes());
         writer.bytes(seed.as_slice());
-        let keys: Vec<_> = self.one_time_keys.entries().map(|(_, _, secret, _)| secret).collect();
+        let keys: Vec<_> = self.one_time_keys.secret_keys().map(|(_, secret, _)| secret).collect();
         writer.count(keys.len(), "number of one-time keys").map_err(LibolmPickleError::from)?;
         for secret in keys {
             writer.bytes(secret.as_bytes());

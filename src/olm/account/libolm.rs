@@ -174,21 +174,18 @@ impl Account {
         writer.bytes(self.diffie_hellman_key.public_key().as_bytes());
         writer.bytes(self.diffie_hellman_key.secret_key().as_bytes());
 
-        let mut keys: Vec<_> = self
+        let keys = self
             .one_time_keys
-            .entries()
-            .filter_map(|(id, public, secret, published)| {
-                Some((u32::try_from(id.0).ok()?, public, secret, published))
-            })
-            .collect();
-        let skip = keys.len().saturating_sub(LIBOLM_MAX_ONE_TIME_KEYS);
-        keys.drain(..skip);
+            .newest_entries(LIBOLM_MAX_ONE_TIME_KEYS, |id| u32::try_from(id.0).is_ok());
         writer.count(keys.len(), "number of one-time keys")?;
         let mut highest = 0u32;
         // libolm's lists hold the newest key first and drop the last one when full.
         for (id, public, secret, published) in keys.iter().rev() {
-            highest = highest.max(*id);
-            write_key(&mut writer, *id, *published, public, secret);
+            // Only ids that fit were chosen.
+            let id = u32::try_from(id.0)
+                .map_err(|_| LibolmEncodeError::OutOfRange("one-time key id"))?;
+            highest = highest.max(id);
+            write_key(&mut writer, id, *published, public, secret);
         }
 
         let fallback: Vec<&FallbackKey> =

@@ -4,7 +4,9 @@
 //! a key evicts the oldest (lowest id) and reports its public key, as vodozemac does. The
 //! public key of a stored key is derived only when it is needed (a pre-key message names a key
 //! not yet indexed, or the key is evicted), so loading an account with thousands of published
-//! keys costs no scalar multiplications.
+//! keys costs no scalar multiplications. Where several public keys are needed at once
+//! (generating keys, searching the keys not yet indexed, the libolm export) they are derived
+//! in batches that share one field inversion.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -16,6 +18,9 @@ use crate::{pickle::secret::bounded_map, Curve25519PublicKey, Curve25519SecretKe
 
 /// How many one-time private keys an account stores: 100 × the number kept on the server.
 pub const MAX_ONE_TIME_KEYS: usize = 100 * PUBLIC_MAX_ONE_TIME_KEYS;
+
+/// Public keys are derived this many at a time, sharing one field inversion.
+const DERIVATION_BATCH: usize = 64;
 
 #[derive(Clone)]
 pub(super) struct OneTimeKeys {
@@ -58,15 +63,22 @@ impl OneTimeKeys {
     ) -> OneTimeKeyGenerationResult {
         let mut created = Vec::with_capacity(count.min(MAX_ONE_TIME_KEYS));
         let mut removed = Vec::new();
-        for _ in 0..count {
-            let secret = Curve25519SecretKey::new_with_rng(rng);
-            let public = Curve25519PublicKey::from(&secret);
-            let id = KeyId(self.next_key_id);
-            self.next_key_id = self.next_key_id.wrapping_add(1);
-            if let Some(evicted) = self.insert(id, secret, Some(public), false) {
-                removed.push(evicted);
+        let mut remaining = count;
+        while remaining > 0 {
+            let batch = remaining.min(DERIVATION_BATCH);
+            remaining -= batch;
+            let secrets: Vec<_> =
+                (0..batch).map(|_| Curve25519SecretKey::new_with_rng(rng)).collect();
+            let publics =
+                Curve25519PublicKey::from_secret_keys(&secrets.iter().collect::<Vec<_>>());
+            for (secret, public) in secrets.into_iter().zip(publics) {
+                let id = KeyId(self.next_key_id);
+                self.next_key_id = self.next_key_id.wrapping_add(1);
+                if let Some(evicted) = self.insert(id, secret, Some(public), false) {
+                    removed.push(evicted);
+                }
+                created.push(public);
             }
-            created.push(public);
         }
         OneTimeKeyGenerationResult { created, removed }
     }
@@ -121,17 +133,26 @@ impl OneTimeKeys {
         Some(public)
     }
 
-    /// Derive the public keys not yet indexed until `public` is found.
+    /// Derive the public keys not yet indexed, a batch at a time (oldest first), until `public`
+    /// is found.
     fn find_id(&mut self, public: &Curve25519PublicKey) -> Option<KeyId> {
         if let Some(id) = self.key_ids_by_key.get(public) {
             return Some(*id);
         }
-        while let Some(id) = self.unindexed.pop_first() {
-            let Some(secret) = self.private_keys.get(&id) else { continue };
-            let derived = Curve25519PublicKey::from(secret);
-            self.key_ids_by_key.insert(derived, id);
-            if &derived == public {
-                return Some(id);
+        while !self.unindexed.is_empty() {
+            let mut ids = Vec::with_capacity(DERIVATION_BATCH.min(self.unindexed.len()));
+            while ids.len() < DERIVATION_BATCH {
+                let Some(id) = self.unindexed.pop_first() else { break };
+                ids.push(id);
+            }
+            let (ids, secrets): (Vec<KeyId>, Vec<&Curve25519SecretKey>) =
+                ids.iter().filter_map(|id| Some((*id, self.private_keys.get(id)?))).unzip();
+            let derived = Curve25519PublicKey::from_secret_keys(&secrets);
+            for (id, key) in ids.into_iter().zip(derived) {
+                self.key_ids_by_key.insert(key, id);
+            }
+            if let Some(id) = self.key_ids_by_key.get(public) {
+                return Some(*id);
             }
         }
         None
@@ -161,16 +182,42 @@ impl OneTimeKeys {
         self.next_key_id = next;
     }
 
-    /// Every stored key as (id, public key, secret key, published), oldest first; derives the
-    /// public keys not yet known.
-    pub(super) fn entries(
+    /// Every stored key as (id, secret key, published), oldest first.
+    pub(super) fn secret_keys(&self) -> impl Iterator<Item = (KeyId, &Curve25519SecretKey, bool)> {
+        self.private_keys
+            .iter()
+            .map(|(id, secret)| (*id, secret, !self.unpublished_public_keys.contains_key(id)))
+    }
+
+    /// The newest `limit` stored keys whose id passes `keep`, oldest first, as (id, public key,
+    /// secret key, published). Public keys already known (unpublished, or derived for the
+    /// index) are looked up; the others are derived together.
+    #[cfg(feature = "libolm-compat")]
+    pub(super) fn newest_entries(
         &self,
-    ) -> impl Iterator<Item = (KeyId, Curve25519PublicKey, &Curve25519SecretKey, bool)> {
-        self.private_keys.iter().map(|(id, secret)| {
-            let unpublished = self.unpublished_public_keys.get(id);
-            let public = unpublished.copied().unwrap_or_else(|| Curve25519PublicKey::from(secret));
-            (*id, public, secret, unpublished.is_none())
-        })
+        limit: usize,
+        keep: impl Fn(KeyId) -> bool,
+    ) -> Vec<(KeyId, Curve25519PublicKey, &Curve25519SecretKey, bool)> {
+        let mut chosen: Vec<_> = self.secret_keys().filter(|(id, _, _)| keep(*id)).collect();
+        chosen.drain(..chosen.len().saturating_sub(limit));
+        let known: HashMap<KeyId, Curve25519PublicKey> =
+            self.key_ids_by_key.iter().map(|(public, id)| (*id, *public)).collect();
+        let missing: Vec<&Curve25519SecretKey> = chosen
+            .iter()
+            .filter(|(id, _, _)| !known.contains_key(id))
+            .map(|(_, secret, _)| *secret)
+            .collect();
+        let mut derived = Curve25519PublicKey::from_secret_keys(&missing).into_iter();
+        chosen
+            .into_iter()
+            .filter_map(|(id, secret, published)| {
+                let public = match known.get(&id) {
+                    Some(public) => *public,
+                    None => derived.next()?,
+                };
+                Some((id, public, secret, published))
+            })
+            .collect()
     }
 
     pub(super) fn pickle(&self) -> OneTimeKeysPickle {

@@ -237,3 +237,66 @@ fn deterministic_with_an_injected_rng() {
     let seed: [u8; 32] = core::array::from_fn(|i| i as u8 + 1);
     assert_eq!(a.ed25519_key(), crate::Ed25519SecretKey::from_slice(&seed).public_key());
 }
+
+/// Public keys are derived in batches (generation, the lookup of keys restored without their
+/// public half, the libolm export): every batch boundary must give the right key under the right
+/// id.
+#[test]
+fn batched_key_derivation_keeps_ids_and_keys_together() {
+    let alice = Account::new();
+    let mut bob = Account::new();
+    // 150 keys: more than two derivation batches.
+    let created = bob.generate_one_time_keys(150).created;
+    let published = bob.one_time_keys();
+    assert_eq!(published.len(), 150);
+    for (id, secret, _) in bob.one_time_keys.secret_keys() {
+        assert_eq!(published[&id], Curve25519PublicKey::from(secret), "key {}", id.0);
+    }
+    assert_eq!(created.len(), 150);
+    bob.mark_keys_as_published();
+
+    // Restored from a native pickle, the published keys have no public half: a pre-key message
+    // to the last key (third batch) and to the first one must both find their key.
+    let key = [3u8; 32];
+    let mut restored =
+        Account::from(AccountPickle::from_encrypted(&bob.pickle().encrypt(&key), &key).unwrap());
+    for id in [149u64, 0, 64] {
+        let their_key = published[&KeyId(id)];
+        let mut session = alice
+            .create_outbound_session(SessionConfig::version_1(), bob.curve25519_key(), their_key)
+            .unwrap();
+        let OlmMessage::PreKey(message) = session.encrypt("hi").unwrap() else { panic!() };
+        let inbound = restored
+            .create_inbound_session(SessionConfig::version_1(), alice.curve25519_key(), &message)
+            .unwrap();
+        assert_eq!(inbound.plaintext, b"hi");
+    }
+    assert_eq!(restored.stored_one_time_key_count(), 147);
+}
+
+/// The libolm export writes each key's true public key, whether it was indexed (generated here)
+/// or not (restored without it), and keeps libolm's newest 100.
+#[cfg(feature = "libolm-compat")]
+#[test]
+fn libolm_export_writes_the_right_public_keys() {
+    let mut bob = Account::new();
+    bob.generate_one_time_keys(130);
+    let all = bob.one_time_keys();
+    bob.mark_keys_as_published();
+    let key = [5u8; 32];
+    let restored =
+        Account::from(AccountPickle::from_encrypted(&bob.pickle().encrypt(&key), &key).unwrap());
+    for account in [&bob, &restored] {
+        let pickle = account.to_libolm_pickle(&key).unwrap();
+        let back = Account::from_libolm_pickle(&pickle, &key).unwrap();
+        let mut ids: Vec<u64> = Vec::new();
+        for (id, secret, _) in back.one_time_keys.secret_keys() {
+            assert_eq!(Curve25519PublicKey::from(secret), all[&id], "key {}", id.0);
+            ids.push(id.0);
+        }
+        assert_eq!(ids, (30..130).collect::<Vec<u64>>());
+        // ... and the public keys the pickle carries are those.
+        let entries = back.one_time_keys.newest_entries(usize::MAX, |_| true);
+        assert!(entries.iter().all(|(id, public, _, published)| all[id] == *public && *published));
+    }
+}
