@@ -19,8 +19,10 @@ use crate::{pickle::secret::bounded_map, Curve25519PublicKey, Curve25519SecretKe
 /// How many one-time private keys an account stores: 100 × the number kept on the server.
 pub const MAX_ONE_TIME_KEYS: usize = 100 * PUBLIC_MAX_ONE_TIME_KEYS;
 
-/// Public keys are derived this many at a time, sharing one field inversion.
-const DERIVATION_BATCH: usize = 64;
+/// Public keys are derived this many at a time, sharing one field inversion. Small, because a
+/// search (`find_id`) derives a whole batch even when the first key matches; 16 already spreads
+/// the inversion to a few percent of a key's cost.
+const DERIVATION_BATCH: usize = 16;
 
 #[derive(Clone)]
 pub(super) struct OneTimeKeys {

@@ -245,7 +245,7 @@ fn deterministic_with_an_injected_rng() {
 fn batched_key_derivation_keeps_ids_and_keys_together() {
     let alice = Account::new();
     let mut bob = Account::new();
-    // 150 keys: more than two derivation batches.
+    // 150 keys: ten derivation batches.
     let created = bob.generate_one_time_keys(150).created;
     let published = bob.one_time_keys();
     assert_eq!(published.len(), 150);
@@ -256,7 +256,7 @@ fn batched_key_derivation_keeps_ids_and_keys_together() {
     bob.mark_keys_as_published();
 
     // Restored from a native pickle, the published keys have no public half: a pre-key message
-    // to the last key (third batch) and to the first one must both find their key.
+    // to the last key (last batch), the first one and one in between must each find their key.
     let key = [3u8; 32];
     let mut restored =
         Account::from(AccountPickle::from_encrypted(&bob.pickle().encrypt(&key), &key).unwrap());
