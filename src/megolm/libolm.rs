@@ -131,3 +131,142 @@ impl InboundGroupSession {
         Ok(writer.into_bytes())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pickle::LibolmDecodeError;
+
+    fn ratchet(fill: u8, index: u32) -> Ratchet {
+        Ratchet::from_bytes(Box::new([fill; 128]), index)
+    }
+
+    /// The whole state of a session, as its native pickle.
+    fn state<T: serde::Serialize>(pickle: T) -> serde_json::Value {
+        serde_json::to_value(pickle).unwrap()
+    }
+
+    #[test]
+    fn outbound_layout() {
+        let keypair = Ed25519Keypair::new();
+        let mut layout = vec![0, 0, 0, 1];
+        layout.extend([3; 128]);
+        layout.extend([0, 0, 0, 7]);
+        layout.extend(keypair.public_key().as_bytes());
+        layout.extend(keypair.expanded_secret_key().as_slice());
+
+        let session = GroupSession::from_parts(ratchet(3, 7), keypair, SessionConfig::version_1());
+        assert_eq!(*session.to_decrypted_libolm_pickle().unwrap(), layout);
+
+        // The import keeps libolm's expanded key (its native pickle says so), so compare layouts.
+        let mut imported = GroupSession::from_decrypted_libolm_pickle(&layout).unwrap();
+        assert_eq!(*imported.to_decrypted_libolm_pickle().unwrap(), layout);
+        assert_eq!(imported.session_id(), session.session_id());
+        assert_eq!(imported.session_config(), SessionConfig::version_1());
+        // It signs with the imported key: the message verifies under the original session key.
+        let mut inbound =
+            InboundGroupSession::new(&session.session_key(), SessionConfig::version_1());
+        let message = imported.encrypt("after import");
+        assert_eq!(inbound.decrypt(&message).unwrap().plaintext, b"after import");
+
+        // Encrypted under any key, and only that key.
+        let sealed = session.to_libolm_pickle(b"").unwrap();
+        assert_eq!(*libolm::decrypt(&sealed, b"").unwrap(), layout);
+        let opened = GroupSession::from_libolm_pickle(&sealed, b"").unwrap();
+        assert_eq!(*opened.to_decrypted_libolm_pickle().unwrap(), layout);
+        assert!(GroupSession::from_libolm_pickle(&sealed, b"other").is_err());
+    }
+
+    #[test]
+    fn outbound_refusals() {
+        let session = GroupSession::new(SessionConfig::version_1());
+        let layout = session.to_decrypted_libolm_pickle().unwrap();
+        let mut version_2 = layout.to_vec();
+        version_2[3] = 2;
+        assert!(matches!(
+            GroupSession::from_decrypted_libolm_pickle(&version_2),
+            Err(LibolmPickleError::Version(1, 2))
+        ));
+        assert!(matches!(
+            GroupSession::from_decrypted_libolm_pickle(&layout[..layout.len() - 1]),
+            Err(LibolmPickleError::Decode(LibolmDecodeError::Truncated("Ed25519 secret key")))
+        ));
+        let mut longer = layout.to_vec();
+        longer.push(0);
+        assert!(matches!(
+            GroupSession::from_decrypted_libolm_pickle(&longer),
+            Err(LibolmPickleError::Decode(LibolmDecodeError::ExtraData(1)))
+        ));
+        assert!(matches!(
+            GroupSession::from_decrypted_libolm_pickle(&[0, 0, 1]),
+            Err(LibolmPickleError::MissingVersion)
+        ));
+    }
+
+    #[cfg(feature = "experimental-session-config")]
+    #[test]
+    fn version_2_sessions_have_no_libolm_pickle() {
+        let session = GroupSession::new(SessionConfig::version_2());
+        assert!(matches!(
+            session.to_decrypted_libolm_pickle(),
+            Err(LibolmPickleError::Encode(LibolmEncodeError::Unrepresentable(_)))
+        ));
+        let inbound = InboundGroupSession::from(&session);
+        assert!(matches!(
+            inbound.to_decrypted_libolm_pickle(),
+            Err(LibolmPickleError::Encode(LibolmEncodeError::Unrepresentable(_)))
+        ));
+    }
+
+    #[test]
+    fn inbound_layouts() {
+        let key = Ed25519Keypair::new().public_key();
+        let mut version_1 = vec![0, 0, 0, 1];
+        version_1.extend([4; 128]);
+        version_1.extend([0, 0, 0, 3]);
+        version_1.extend([5; 128]);
+        version_1.extend([0, 0, 0, 9]);
+        version_1.extend(key.as_bytes());
+        let mut version_2 = version_1.clone();
+        version_2[3] = 2;
+
+        for verified in [false, true] {
+            let session = InboundGroupSession::from_parts(
+                ratchet(4, 3),
+                ratchet(5, 9),
+                key,
+                verified,
+                SessionConfig::version_1(),
+            );
+            let mut layout = version_2.clone();
+            layout.push(u8::from(verified));
+            assert_eq!(*session.to_decrypted_libolm_pickle().unwrap(), layout);
+
+            let imported = InboundGroupSession::from_decrypted_libolm_pickle(&layout).unwrap();
+            assert_eq!(imported.is_verified(), verified);
+            assert_eq!(state(imported.pickle()), state(session.pickle()));
+
+            let sealed = session.to_libolm_pickle(b"k").unwrap();
+            let opened = InboundGroupSession::from_libolm_pickle(&sealed, b"k").unwrap();
+            assert_eq!(state(opened.pickle()), state(session.pickle()));
+        }
+
+        // Version 1 has no flag: its key counts as verified.
+        let imported = InboundGroupSession::from_decrypted_libolm_pickle(&version_1).unwrap();
+        assert!(imported.is_verified());
+        assert_eq!(imported.initial_ratchet().index(), 3);
+        assert_eq!(imported.latest_ratchet().index(), 9);
+        assert_eq!(imported.latest_ratchet().as_bytes(), &[5; 128]);
+        // Version 2 without its flag is truncated; version 3 does not exist.
+        assert!(matches!(
+            InboundGroupSession::from_decrypted_libolm_pickle(&version_2),
+            Err(LibolmPickleError::Decode(LibolmDecodeError::Truncated("verified flag")))
+        ));
+        let mut version_3 = version_1.clone();
+        version_3[3] = 3;
+        assert!(matches!(
+            InboundGroupSession::from_decrypted_libolm_pickle(&version_3),
+            Err(LibolmPickleError::Version(2, 3))
+        ));
+    }
+}

@@ -162,12 +162,7 @@ pub(crate) fn decrypt(
     pickle: &str,
     pickle_key: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>, LibolmPickleError> {
-    if pickle.len() > super::MAX_PICKLE_LENGTH {
-        return Err(LibolmPickleError::Decryption(crate::cipher::DecryptionError::TooLong {
-            length: pickle.len(),
-            max: super::MAX_PICKLE_LENGTH,
-        }));
-    }
+    super::check_length(pickle)?;
     let sealed = base64_decode(pickle)?;
     Ok(CipherKeys::pickle(pickle_key).decrypt_pickle(&sealed)?)
 }

@@ -56,6 +56,18 @@ use crate::{cipher::CipherKeys, codec::base64::base64_decode, PickleError};
 /// (5000 one-time keys make about 3 MiB).
 pub const MAX_PICKLE_LENGTH: usize = 16 * 1024 * 1024;
 
+/// Refuse an encrypted pickle longer than [`MAX_PICKLE_LENGTH`], before any decoding.
+pub(crate) fn check_length(ciphertext: &str) -> Result<(), crate::cipher::DecryptionError> {
+    if ciphertext.len() > MAX_PICKLE_LENGTH {
+        Err(crate::cipher::DecryptionError::TooLong {
+            length: ciphertext.len(),
+            max: MAX_PICKLE_LENGTH,
+        })
+    } else {
+        Ok(())
+    }
+}
+
 /// Serialize and seal a pickle.
 pub(crate) fn encrypt<T: Serialize>(value: &T, pickle_key: &[u8]) -> String {
     // Every pickle type serializes to JSON: no maps with non-string keys other than integers,
@@ -72,13 +84,41 @@ pub(crate) fn decrypt<T: DeserializeOwned>(
     ciphertext: &str,
     pickle_key: &[u8],
 ) -> Result<T, PickleError> {
-    if ciphertext.len() > MAX_PICKLE_LENGTH {
-        return Err(PickleError::Decryption(crate::cipher::DecryptionError::TooLong {
-            length: ciphertext.len(),
-            max: MAX_PICKLE_LENGTH,
-        }));
-    }
+    check_length(ciphertext)?;
     let sealed = base64_decode(ciphertext)?;
     let json = CipherKeys::pickle(pickle_key).decrypt_pickle(&sealed)?;
     Ok(serde_json::from_slice(&json)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cipher::DecryptionError;
+
+    #[test]
+    fn pickles_up_to_16_mib_are_read() {
+        // The documented limit, written out: 16 MiB of base64.
+        let at_limit = "A".repeat(16 << 20);
+        assert!(check_length(&at_limit).is_ok());
+        // At the limit the length passes and the MAC decides.
+        assert!(matches!(
+            decrypt::<u8>(&at_limit, &[0; 32]),
+            Err(PickleError::Decryption(DecryptionError::Mac(_)))
+        ));
+
+        let over = "A".repeat((16 << 20) + 1);
+        assert!(matches!(
+            check_length(&over),
+            Err(DecryptionError::TooLong { length, max }) if length == over.len() && max == MAX_PICKLE_LENGTH
+        ));
+        assert!(matches!(
+            decrypt::<u8>(&over, &[0; 32]),
+            Err(PickleError::Decryption(DecryptionError::TooLong { .. }))
+        ));
+        #[cfg(feature = "libolm-compat")]
+        assert!(matches!(
+            libolm::decrypt(&over, &[0; 32]),
+            Err(crate::LibolmPickleError::Decryption(DecryptionError::TooLong { .. }))
+        ));
+    }
 }

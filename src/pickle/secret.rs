@@ -143,8 +143,22 @@ mod tests {
         assert!(json.starts_with("[5,5,"));
         let back: SecretBytes<40> = serde_json::from_str(&json).unwrap();
         assert_eq!(*back.0, [5; 40]);
-        assert!(serde_json::from_str::<SecretBytes<41>>(&json).is_err());
-        assert!(serde_json::from_str::<SecretBytes<39>>(&json).is_err());
+        // The errors say how many elements there were, or where the array ended.
+        let short = serde_json::from_str::<SecretBytes<41>>(&json).err().unwrap().to_string();
+        assert!(short.contains("invalid length 40, expected an array of 41 bytes"), "{short}");
+        let long = serde_json::from_str::<SecretBytes<39>>(&json).err().unwrap().to_string();
+        assert!(long.contains("invalid length 40, expected an array of 39 bytes"), "{long}");
+    }
+
+    #[test]
+    fn byte_strings_of_the_right_length() {
+        // Formats with a byte-string type (CBOR, for one) hand the array over as bytes.
+        use serde::de::value::{BytesDeserializer, Error};
+        let back = SecretBytes::<4>::deserialize(BytesDeserializer::<Error>::new(&[1, 2, 3, 4]));
+        assert_eq!(*back.unwrap().0, [1, 2, 3, 4]);
+        for wrong in [&[1, 2, 3][..], &[1, 2, 3, 4, 5]] {
+            assert!(SecretBytes::<4>::deserialize(BytesDeserializer::<Error>::new(wrong)).is_err());
+        }
     }
 
     #[derive(Deserialize)]
@@ -156,6 +170,23 @@ mod tests {
     #[test]
     fn bounded_lists() {
         assert_eq!(serde_json::from_str::<Limited>(r#"{"items":[1,2]}"#).unwrap().items, [1, 2]);
-        assert!(serde_json::from_str::<Limited>(r#"{"items":[1,2,3]}"#).is_err());
+        let error = serde_json::from_str::<Limited>(r#"{"items":[1,2,3]}"#).err().unwrap();
+        assert!(error.to_string().contains("invalid length 3, expected a list of at most 2"));
+    }
+
+    #[derive(Deserialize)]
+    struct LimitedMap {
+        #[serde(deserialize_with = "bounded_map::<_, _, _, 2>")]
+        items: std::collections::BTreeMap<u8, u8>,
+    }
+
+    #[test]
+    fn bounded_maps() {
+        let two = serde_json::from_str::<LimitedMap>(r#"{"items":{"1":10,"2":20}}"#).unwrap();
+        assert_eq!(two.items.into_iter().collect::<Vec<_>>(), [(1, 10), (2, 20)]);
+        let error = serde_json::from_str::<LimitedMap>(r#"{"items":{"1":10,"2":20,"3":30}}"#)
+            .err()
+            .unwrap();
+        assert!(error.to_string().contains("invalid length 3, expected a map of at most 2"));
     }
 }

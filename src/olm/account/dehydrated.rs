@@ -90,14 +90,7 @@ impl Account {
         nonce: &str,
         key: &[u8; 32],
     ) -> Result<Self, DehydratedDeviceError> {
-        if ciphertext.len() > crate::pickle::MAX_PICKLE_LENGTH {
-            return Err(DehydratedDeviceError::LibolmPickle(LibolmPickleError::Decryption(
-                crate::cipher::DecryptionError::TooLong {
-                    length: ciphertext.len(),
-                    max: crate::pickle::MAX_PICKLE_LENGTH,
-                },
-            )));
-        }
+        crate::pickle::check_length(ciphertext).map_err(LibolmPickleError::from)?;
         let ciphertext = base64_decode(ciphertext)?;
         let nonce = <[u8; NONCE_LENGTH]>::try_from(base64_decode(nonce)?.as_slice())
             .map_err(|_| DehydratedDeviceError::InvalidNonce)?;

@@ -239,3 +239,211 @@ impl Session {
         Ok(writer.into_bytes())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::olm::{Account, OlmMessage};
+
+    /// A conversation with two ratchet turns and held-back messages on both sides.
+    fn conversation() -> (Session, Session, Vec<OlmMessage>, Vec<OlmMessage>) {
+        let (mut alice, mut bob) = super::super::tests::session_pair();
+        let mut to_alice = Vec::new();
+        let mut to_bob = Vec::new();
+        for turn in 0..2 {
+            for i in 0..3 {
+                to_alice.push(bob.encrypt(format!("to alice {turn}.{i}")).unwrap());
+            }
+            alice.decrypt(to_alice.last().unwrap()).unwrap();
+            for i in 0..3 {
+                to_bob.push(alice.encrypt(format!("to bob {turn}.{i}")).unwrap());
+            }
+            bob.decrypt(to_bob.last().unwrap()).unwrap();
+        }
+        (alice, bob, to_alice, to_bob)
+    }
+
+    /// Export, import, export: the same bytes, and the imported session does what the
+    /// original would.
+    fn through_libolm(session: &Session) -> Session {
+        let layout = session.to_decrypted_libolm_pickle().unwrap();
+        let imported = Session::from_decrypted_libolm_pickle(&layout).unwrap();
+        assert_eq!(*imported.to_decrypted_libolm_pickle().unwrap(), *layout);
+        imported
+    }
+
+    #[test]
+    fn layout_of_the_header() {
+        let (alice, bob) = super::super::tests::session_pair();
+        for session in [&alice, &bob] {
+            let layout = session.to_decrypted_libolm_pickle().unwrap();
+            let keys = session.session_keys();
+            assert_eq!(layout[..4], [0, 0, 0, 1]);
+            assert_eq!(layout[4], u8::from(session.has_received_message()));
+            assert_eq!(layout[5..37], *keys.identity_key.as_bytes());
+            assert_eq!(layout[37..69], *keys.base_key.as_bytes());
+            assert_eq!(layout[69..101], *keys.one_time_key.as_bytes());
+        }
+        // Alice has sent and not received: one sending chain, no receiving chain.
+        let layout = alice.to_decrypted_libolm_pickle().unwrap();
+        let SendingRatchet::Active(active) = alice.sending_ratchet() else { panic!() };
+        assert_eq!(layout[101..133], *active.root_key.as_bytes());
+        assert_eq!(layout[133..137], [0, 0, 0, 1]);
+        assert_eq!(layout[137..169], *active.ratchet_key.public_key().as_bytes());
+        assert_eq!(layout[169..201], *active.ratchet_key.secret_key().as_bytes());
+        assert_eq!(layout[201..233], *active.chain_key.as_bytes());
+        assert_eq!(layout[233..], [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+        // Bob has received and not sent: no sending chain, one receiving chain at index 1.
+        let layout = bob.to_decrypted_libolm_pickle().unwrap();
+        let chain = &bob.receiving_chains()[0];
+        assert_eq!(layout[133..141], [0, 0, 0, 0, 0, 0, 0, 1]);
+        assert_eq!(layout[141..173], *chain.ratchet_key.as_bytes());
+        assert_eq!(layout[173..205], *chain.chain_key.as_bytes());
+        assert_eq!(layout[205..], [0, 0, 0, 1, 0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn imported_sessions_keep_talking_and_read_held_back_messages() {
+        let (alice, bob, to_alice, to_bob) = conversation();
+        let (mut alice, mut bob) = (through_libolm(&alice), through_libolm(&bob));
+        assert_eq!(alice.session_id(), bob.session_id());
+        // The held-back messages of the newest chain of each side, from their skipped keys.
+        for (i, message) in to_alice[3..5].iter().enumerate() {
+            assert_eq!(alice.decrypt(message).unwrap(), format!("to alice 1.{i}").as_bytes());
+        }
+        for (i, message) in to_bob[3..5].iter().enumerate() {
+            assert_eq!(bob.decrypt(message).unwrap(), format!("to bob 1.{i}").as_bytes());
+        }
+        // The older chain's keys went with it too (libolm keeps 5 chains).
+        assert_eq!(alice.decrypt(&to_alice[0]).unwrap(), b"to alice 0.0");
+        // And the ratchet goes on from the imported state, both ways.
+        for turn in 0..2 {
+            let message = alice.encrypt(format!("after import {turn}")).unwrap();
+            assert_eq!(bob.decrypt(&message).unwrap(), format!("after import {turn}").as_bytes());
+            let reply = bob.encrypt(format!("reply {turn}")).unwrap();
+            assert_eq!(alice.decrypt(&reply).unwrap(), format!("reply {turn}").as_bytes());
+        }
+    }
+
+    #[test]
+    fn an_inactive_ratchet_follows_its_chain() {
+        let (mut alice, mut bob, _, _) = conversation();
+        // Bob received last: his sending ratchet is inactive, following Alice's newest key.
+        let message = alice.encrypt("new chain").unwrap();
+        bob.decrypt(&message).unwrap();
+        assert!(matches!(bob.sending_ratchet(), SendingRatchet::Inactive(_)));
+        let mut imported = through_libolm(&bob);
+        assert!(matches!(imported.sending_ratchet(), SendingRatchet::Inactive(_)));
+        let reply = imported.encrypt("from the imported inactive ratchet").unwrap();
+        assert_eq!(alice.decrypt(&reply).unwrap(), b"from the imported inactive ratchet");
+    }
+
+    #[test]
+    fn versions_truncations_and_bounds() {
+        let (alice, bob, _, _) = conversation();
+        let layout = bob.to_decrypted_libolm_pickle().unwrap().to_vec();
+
+        // 0x80000001 carries one more u32 at the end.
+        let mut chain_index = layout.clone();
+        chain_index[..4].copy_from_slice(&VERSION_WITH_CHAIN_INDEX.to_be_bytes());
+        chain_index.extend([0, 0, 0, 9]);
+        let imported = Session::from_decrypted_libolm_pickle(&chain_index).unwrap();
+        assert_eq!(*imported.to_decrypted_libolm_pickle().unwrap(), *layout);
+        for version in [0, 2, 0x8000_0000, 0x8000_0002] {
+            let mut other = layout.clone();
+            other[..4].copy_from_slice(&u32::to_be_bytes(version));
+            assert!(matches!(
+                Session::from_decrypted_libolm_pickle(&other),
+                Err(LibolmPickleError::Version(1, v)) if v == version
+            ));
+        }
+
+        for end in 0..layout.len() {
+            assert!(Session::from_decrypted_libolm_pickle(&layout[..end]).is_err(), "{end}");
+        }
+        let mut longer = layout.clone();
+        longer.push(0);
+        assert!(matches!(
+            Session::from_decrypted_libolm_pickle(&longer),
+            Err(LibolmPickleError::Decode(LibolmDecodeError::ExtraData(1)))
+        ));
+
+        // Each list count one above its limit (the sending count is at byte 133).
+        let list_too_long = |plaintext: &[u8], at: usize, count: u32| {
+            let mut changed = plaintext.to_vec();
+            changed[at..at + 4].copy_from_slice(&count.to_be_bytes());
+            Session::from_decrypted_libolm_pickle(&changed)
+        };
+        assert!(matches!(
+            list_too_long(&layout, 133, 2),
+            Err(LibolmPickleError::Decode(LibolmDecodeError::ListTooLong { count: 2, max: 1, .. }))
+        ));
+        let alice_layout = alice.to_decrypted_libolm_pickle().unwrap();
+        // Alice's sending chain is 100 bytes; her receiving count follows it.
+        assert!(matches!(
+            list_too_long(&alice_layout, 237, 6),
+            Err(LibolmPickleError::Decode(LibolmDecodeError::ListTooLong { count: 6, max: 5, .. }))
+        ));
+
+        // No chain at all is no session.
+        let mut empty = layout[..133].to_vec();
+        empty.extend([0; 12]);
+        assert!(matches!(
+            Session::from_decrypted_libolm_pickle(&empty),
+            Err(LibolmPickleError::InvalidSession)
+        ));
+    }
+
+    #[test]
+    fn export_keeps_the_newest_skipped_keys() {
+        let (mut alice, mut bob) = super::super::tests::session_pair();
+        // 30 keys skipped on each of two chains: libolm keeps 40 for the whole session.
+        let mut held = Vec::new();
+        for _ in 0..2 {
+            let mut last = None;
+            for i in 0..31 {
+                let message = alice.encrypt(format!("{i}")).unwrap();
+                if i < 30 {
+                    held.push(message);
+                } else {
+                    last = Some(message);
+                }
+            }
+            bob.decrypt(&last.unwrap()).unwrap();
+            let reply = bob.encrypt("turn").unwrap();
+            alice.decrypt(&reply).unwrap();
+        }
+        let layout = bob.to_decrypted_libolm_pickle().unwrap();
+        let skipped_count =
+            u32::from_be_bytes(*layout[layout.len() - 4 - 40 * 68..].first_chunk().unwrap());
+        assert_eq!(skipped_count, 40);
+        let mut imported = Session::from_decrypted_libolm_pickle(&layout).unwrap();
+        // The whole newest chain's 30 are kept, and the newest 10 of the older chain.
+        for message in held[20..].iter().rev() {
+            assert!(imported.decrypt(message).is_ok());
+        }
+        assert!(imported.decrypt(&held[19]).is_err());
+    }
+
+    #[test]
+    fn version_2_sessions_have_no_libolm_pickle() {
+        let alice = Account::new();
+        let mut bob = Account::new();
+        bob.generate_one_time_keys(1);
+        let otk = *bob.one_time_keys().values().next().unwrap();
+        #[cfg(feature = "experimental-session-config")]
+        {
+            let session = alice
+                .create_outbound_session(SessionConfig::version_2(), bob.curve25519_key(), otk)
+                .unwrap();
+            assert!(matches!(
+                session.to_decrypted_libolm_pickle(),
+                Err(LibolmPickleError::Encode(LibolmEncodeError::Unrepresentable(_)))
+            ));
+        }
+        let session = alice
+            .create_outbound_session(SessionConfig::version_1(), bob.curve25519_key(), otk)
+            .unwrap();
+        assert!(session.to_decrypted_libolm_pickle().is_ok());
+    }
+}
