@@ -194,6 +194,34 @@ mod tests {
         derive(&node, 2)
     }
 
+    fn hex(text: &str) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        for (i, byte) in out.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).unwrap();
+        }
+        out
+    }
+
+    /// Known answers computed outside this crate (Python's `hmac`, from the construction in the
+    /// module documentation), so that the tree walk, the labels and the bit order are pinned,
+    /// not only agreement with [`reference`].
+    #[test]
+    fn known_answers() {
+        let root = [3u8; 32];
+        for (x, expected) in [
+            (
+                0x0000_0002_0000_0007,
+                "5bd6903ad48f637fbcabdf3233f2cc031e11c023109fcce57c49cdc2bfca3bde",
+            ),
+            (0, "c10ce6e82b6639de160bd09d6153556d814ebc4f2712e7ee98cd117bdb30fdcb"),
+            (u64::MAX, "bf973687f0e7c309f8d09f9ff5a711eda1b0af22504d96fefe4ecefb42d34100"),
+        ] {
+            assert_eq!(reference(&root, x), hex(expected), "x = {x:#x}");
+            let mut pprf = Pprf::new(&root);
+            assert_eq!(*pprf.evaluate(x).unwrap(), hex(expected), "x = {x:#x}");
+        }
+    }
+
     #[test]
     fn evaluate_then_punctured() {
         let root = [3u8; 32];
