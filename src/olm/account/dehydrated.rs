@@ -145,3 +145,155 @@ impl Account {
         Ok(parse()?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::olm::{OlmMessage, SessionConfig};
+
+    const KEY: [u8; 32] = [7; 32];
+
+    /// The plaintext inside a dehydrated device.
+    fn open(device: &DehydratedDeviceResult) -> Vec<u8> {
+        let nonce = <[u8; NONCE_LENGTH]>::try_from(base64_decode(&device.nonce).unwrap()).unwrap();
+        ChaCha20Poly1305::new(&KEY.into())
+            .decrypt(&Nonce::from(nonce), base64_decode(&device.ciphertext).unwrap().as_slice())
+            .unwrap()
+    }
+
+    fn account() -> Account {
+        let mut account = Account::new();
+        account.generate_one_time_keys(3);
+        account.generate_fallback_key();
+        account
+    }
+
+    #[test]
+    fn layout_and_round_trip() {
+        let account = account();
+        let device = account.to_dehydrated_device(&KEY).unwrap();
+        let plaintext = open(&device);
+
+        let mut layout = vec![0, 0, 0, 1];
+        layout.extend(account.diffie_hellman_key.secret_key().as_bytes());
+        layout.extend(account.signing_key.seed().unwrap().as_slice());
+        layout.extend([0, 0, 0, 3]);
+        for (_, secret, _) in account.one_time_keys.secret_keys() {
+            layout.extend(secret.as_bytes());
+        }
+        layout.push(1);
+        let fallback = account.fallback_keys.fallback_key.as_ref().unwrap();
+        layout.extend(fallback.key.secret_key().as_bytes());
+        assert_eq!(plaintext, layout);
+
+        let restored =
+            Account::from_dehydrated_device(&device.ciphertext, &device.nonce, &KEY).unwrap();
+        assert_eq!(restored.identity_keys(), account.identity_keys());
+        assert_eq!(restored.sign("m"), account.sign("m"));
+        // Keys come back published, numbered from 0; the secrets are the same, in order.
+        assert!(restored.one_time_keys().is_empty());
+        assert_eq!(open(&restored.to_dehydrated_device(&KEY).unwrap()), layout);
+        let ids: Vec<_> = restored.one_time_keys.secret_keys().map(|(id, _, p)| (id, p)).collect();
+        assert_eq!(ids, [(KeyId(0), true), (KeyId(1), true), (KeyId(2), true)]);
+        let restored_fallback = restored.fallback_keys.fallback_key.as_ref().unwrap();
+        assert_eq!(restored_fallback.key.public_key(), fallback.key.public_key());
+        assert!(restored_fallback.published);
+
+        // And a restored device answers a pre-key message to a dehydrated one-time key.
+        let otk = *account.one_time_keys().values().next().unwrap();
+        let alice = Account::new();
+        let mut outbound = alice
+            .create_outbound_session(SessionConfig::version_1(), account.curve25519_key(), otk)
+            .unwrap();
+        let OlmMessage::PreKey(message) = outbound.encrypt("to the device").unwrap() else {
+            panic!()
+        };
+        let mut restored = restored;
+        let inbound = restored
+            .create_inbound_session(SessionConfig::version_1(), alice.curve25519_key(), &message)
+            .unwrap();
+        assert_eq!(inbound.plaintext, b"to the device");
+    }
+
+    #[test]
+    fn without_fallback_key() {
+        let account = Account::new();
+        let device = account.to_dehydrated_device(&KEY).unwrap();
+        assert_eq!(open(&device)[68..], [0, 0, 0, 0, 0]);
+        let restored =
+            Account::from_dehydrated_device(&device.ciphertext, &device.nonce, &KEY).unwrap();
+        assert!(restored.fallback_keys.fallback_key.is_none());
+        assert_eq!(restored.identity_keys(), account.identity_keys());
+    }
+
+    #[test]
+    fn refusals() {
+        let device = account().to_dehydrated_device(&KEY).unwrap();
+        let restore = |ciphertext: &str, nonce: &str, key: &[u8; 32]| {
+            Account::from_dehydrated_device(ciphertext, nonce, key)
+        };
+        assert!(matches!(
+            restore(&device.ciphertext, &device.nonce, &[8; 32]),
+            Err(DehydratedDeviceError::Decryption(_))
+        ));
+        assert!(matches!(
+            restore(&device.ciphertext, &base64_encode([0u8; 11]), &KEY),
+            Err(DehydratedDeviceError::InvalidNonce)
+        ));
+        assert!(matches!(
+            restore("not base64!", &device.nonce, &KEY),
+            Err(DehydratedDeviceError::Base64(_))
+        ));
+        assert!(matches!(
+            restore(&"A".repeat(crate::pickle::MAX_PICKLE_LENGTH + 1), &device.nonce, &KEY),
+            Err(DehydratedDeviceError::LibolmPickle(LibolmPickleError::Decryption(
+                crate::cipher::DecryptionError::TooLong { .. }
+            )))
+        ));
+
+        let plaintext = open(&device);
+        assert!(matches!(
+            Account::from_decrypted_dehydrated_device(&plaintext[..3]),
+            Err(DehydratedDeviceError::MissingVersion)
+        ));
+        let mut version_2 = plaintext.clone();
+        version_2[3] = 2;
+        assert!(matches!(
+            Account::from_decrypted_dehydrated_device(&version_2),
+            Err(DehydratedDeviceError::Version(1, 2))
+        ));
+        for end in 4..plaintext.len() {
+            assert!(matches!(
+                Account::from_decrypted_dehydrated_device(&plaintext[..end]),
+                Err(DehydratedDeviceError::LibolmPickle(LibolmPickleError::Decode(_)))
+            ));
+        }
+        let mut longer = plaintext.clone();
+        longer.push(0);
+        assert!(matches!(
+            Account::from_decrypted_dehydrated_device(&longer),
+            Err(DehydratedDeviceError::LibolmPickle(LibolmPickleError::Decode(
+                crate::pickle::LibolmDecodeError::ExtraData(1)
+            )))
+        ));
+        let mut too_many = plaintext.clone();
+        too_many[68..72].copy_from_slice(&(MAX_ONE_TIME_KEYS as u32 + 1).to_be_bytes());
+        assert!(matches!(
+            Account::from_decrypted_dehydrated_device(&too_many),
+            Err(DehydratedDeviceError::LibolmPickle(LibolmPickleError::Decode(
+                crate::pickle::LibolmDecodeError::ListTooLong { .. }
+            )))
+        ));
+    }
+
+    #[cfg(feature = "libolm-compat")]
+    #[test]
+    fn libolm_accounts_have_no_seed_to_dehydrate() {
+        let pickle = account().to_libolm_pickle(b"key").unwrap();
+        let imported = Account::from_libolm_pickle(&pickle, b"key").unwrap();
+        assert!(matches!(
+            imported.to_dehydrated_device(&KEY),
+            Err(DehydratedDeviceError::InvalidAccount)
+        ));
+    }
+}
