@@ -298,4 +298,89 @@ mod tests {
         assert!(kept.contains(&generated.created[149]));
         assert!(!kept.contains(&generated.created[0]));
     }
+
+    /// An account's version 4 plaintext split at its fallback section:
+    /// (everything before it, the two fallback records, the last key id).
+    fn split_at_fallbacks(account: &Account) -> (Vec<u8>, [Vec<u8>; 2], Vec<u8>) {
+        let plaintext = account.to_decrypted_libolm_pickle().unwrap().to_vec();
+        let count = u32::from_be_bytes(plaintext[164..168].try_into().unwrap()) as usize;
+        let section = 168 + 69 * count;
+        assert_eq!(plaintext[section], 2, "two fallback records");
+        let records = [
+            plaintext[section + 1..section + 70].to_vec(),
+            plaintext[section + 70..section + 139].to_vec(),
+        ];
+        (plaintext[..section].to_vec(), records, plaintext[section + 139..].to_vec())
+    }
+
+    #[test]
+    fn version_3_keeps_the_fallback_records_marked_published() {
+        let mut account = Account::new();
+        account.generate_one_time_keys(2);
+        account.generate_fallback_key();
+        account.generate_fallback_key();
+        let keys = &account.fallback_keys;
+        let [current, previous] = [&keys.fallback_key, &keys.previous_fallback_key]
+            .map(|key| key.as_ref().map(|key| key.key.public_key()));
+        assert!(current.is_some() && previous.is_some());
+        let (head, records, tail) = split_at_fallbacks(&account);
+        for (current_flag, previous_flag, expected) in [
+            (true, true, [current, previous]),
+            (true, false, [current, None]),
+            (false, true, [None, None]),
+            (false, false, [None, None]),
+        ] {
+            let mut plaintext = head.clone();
+            plaintext[..4].copy_from_slice(&3u32.to_be_bytes());
+            for (record, flag) in records.iter().zip([current_flag, previous_flag]) {
+                plaintext.extend(&record[..4]);
+                plaintext.push(u8::from(flag));
+                plaintext.extend(&record[5..]);
+            }
+            plaintext.extend(&tail);
+            let restored = Account::from_decrypted_libolm_pickle(&plaintext).unwrap();
+            let keys = &restored.fallback_keys;
+            let found = [&keys.fallback_key, &keys.previous_fallback_key]
+                .map(|key| key.as_ref().map(|key| key.key.public_key()));
+            assert_eq!(found, expected, "flags {current_flag} {previous_flag}");
+            // Version 3 kept only published keys: whatever is kept counts as published.
+            assert!(restored.fallback_key().is_empty());
+        }
+        // Version 2 has no fallback section.
+        let mut plaintext = head.clone();
+        plaintext[..4].copy_from_slice(&2u32.to_be_bytes());
+        plaintext.extend(&tail);
+        let restored = Account::from_decrypted_libolm_pickle(&plaintext).unwrap();
+        assert!(restored.fallback_keys.fallback_key.is_none());
+        assert_eq!(restored.stored_one_time_key_count(), 2);
+    }
+
+    #[test]
+    fn keys_made_after_import_get_ids_above_every_imported_one() {
+        let mut account = Account::new();
+        account.generate_one_time_keys(3);
+        account.generate_fallback_key();
+        let plaintext = account.to_decrypted_libolm_pickle().unwrap();
+        // libolm's counter holds the last id used: 2.
+        assert_eq!(plaintext[plaintext.len() - 4..], [0, 0, 0, 2]);
+        let mut restored = Account::from_decrypted_libolm_pickle(&plaintext).unwrap();
+        restored.generate_fallback_key();
+        let ids: Vec<KeyId> = restored.fallback_key().into_keys().collect();
+        assert_eq!(ids, [KeyId(3)]);
+        restored.generate_one_time_keys(1);
+        assert!(restored.one_time_keys().contains_key(&KeyId(3)));
+    }
+
+    #[test]
+    fn encrypted_round_trip_under_any_key() {
+        let account = Account::new();
+        let pickle = account.to_libolm_pickle(b"").unwrap();
+        assert_eq!(
+            *libolm::decrypt(&pickle, b"").unwrap(),
+            *account.to_decrypted_libolm_pickle().unwrap()
+        );
+        let restored = Account::from_libolm_pickle(&pickle, b"").unwrap();
+        assert_eq!(restored.identity_keys(), account.identity_keys());
+        assert!(Account::from_libolm_pickle(&pickle, b"other").is_err());
+    }
 }

@@ -269,6 +269,11 @@ mod tests {
         let layout = session.to_decrypted_libolm_pickle().unwrap();
         let imported = Session::from_decrypted_libolm_pickle(&layout).unwrap();
         assert_eq!(*imported.to_decrypted_libolm_pickle().unwrap(), *layout);
+        // The encrypted form holds the same bytes, under any key.
+        let sealed = session.to_libolm_pickle(b"").unwrap();
+        assert_eq!(*libolm::decrypt(&sealed, b"").unwrap(), *layout);
+        let opened = Session::from_libolm_pickle(&sealed, b"").unwrap();
+        assert_eq!(*opened.to_decrypted_libolm_pickle().unwrap(), *layout);
         imported
     }
 
