@@ -196,6 +196,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn field_lengths_are_what_is_written() {
+        for len in [0, 1, 32, 127, 128, 16_383, 16_384, 70_000] {
+            let mut out = Vec::new();
+            put_bytes_field(&mut out, 4, &vec![0; len]);
+            assert_eq!(bytes_field_len(len), out.len(), "length {len}");
+            assert_eq!(out[0], 4 << 3 | 2);
+        }
+    }
+
+    #[test]
     fn varint_round_trip() {
         for value in [0, 1, 127, 128, 200, 300, 16_383, 16_384, u32::MAX as u64, u64::MAX] {
             let mut out = Vec::new();

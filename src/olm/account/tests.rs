@@ -20,6 +20,12 @@ fn pre_key_to(bob: &mut Account, alice: &Account, use_fallback: bool) -> PreKeyM
 }
 
 #[test]
+fn fifty_keys_to_publish() {
+    // vodozemac's and libolm's advice to the caller: half of libolm's 100.
+    assert_eq!(Account::new().max_number_of_one_time_keys(), 50);
+}
+
+#[test]
 fn one_time_key_is_removed_only_after_a_successful_decryption() {
     let alice = Account::new();
     let mut bob = Account::new();

@@ -156,3 +156,35 @@ impl From<MessageType> for usize {
         value as usize
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::olm::session::tests::session_pair;
+
+    #[test]
+    fn message_types_and_their_numbers() {
+        assert_eq!(MessageType::try_from(0), Ok(MessageType::PreKey));
+        assert_eq!(MessageType::try_from(1), Ok(MessageType::Normal));
+        assert_eq!(MessageType::try_from(2), Err(()));
+        assert_eq!(usize::from(MessageType::PreKey), 0);
+        assert_eq!(usize::from(MessageType::Normal), 1);
+    }
+
+    #[test]
+    fn the_ciphertext_of_either_kind() {
+        let (mut alice, mut bob) = session_pair();
+        let pre_key = alice.encrypt("pre-key").unwrap();
+        let OlmMessage::PreKey(inner) = &pre_key else { panic!() };
+        assert_eq!(pre_key.message(), inner.message().ciphertext());
+        assert_eq!(pre_key.message().len(), 16);
+        assert_eq!(inner.session_id(), alice.session_id());
+        bob.decrypt(&pre_key).unwrap();
+        let normal = bob.encrypt("a normal message, longer than one block").unwrap();
+        let OlmMessage::Normal(inner) = &normal else { panic!() };
+        assert_eq!(normal.message(), inner.ciphertext());
+        assert_eq!(normal.message().len(), 48);
+        assert_eq!(normal.to_parts().0, 1);
+        assert_eq!(pre_key.to_parts().0, 0);
+    }
+}

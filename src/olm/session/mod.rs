@@ -385,4 +385,4 @@ impl fmt::Debug for Session {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
