@@ -227,8 +227,10 @@ mod tests {
         let root = [3u8; 32];
         let mut pprf = Pprf::new(&root);
         let x = 0x0000_0002_0000_0007;
+        assert!(pprf.can_evaluate(x));
         assert_eq!(*pprf.evaluate(x).unwrap(), reference(&root, x));
         assert!(!pprf.can_evaluate(x));
+        assert!(pprf.can_evaluate(x + 1) && pprf.can_evaluate(x - 1));
         let nodes = pprf.node_count();
         assert_eq!(pprf.evaluate(x), Err(PprfError::Punctured));
         assert_eq!(pprf.node_count(), nodes, "a failed evaluation changes nothing");
@@ -288,6 +290,47 @@ mod tests {
         assert!(serde_json::from_str::<Pprf>(bad).is_err());
         let bad = r#"{"nodes":[[{"depth":1,"prefix":2},[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]]]}"#;
         assert!(serde_json::from_str::<Pprf>(bad).is_err());
+    }
+
+    /// `count` distinct nodes at depth 15 (of its 2^15 positions), as a pickle would hold them.
+    fn layer(count: usize) -> PprfRepr {
+        PprfRepr {
+            nodes: (0..count as u64)
+                .map(|prefix| (Position { depth: 15, prefix }, Node([0; 32])))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn restored_state_holds_at_most_max_nodes() {
+        assert_eq!(Pprf::try_from(layer(MAX_NODES)).unwrap().node_count(), MAX_NODES);
+        assert!(Pprf::try_from(layer(MAX_NODES + 1)).is_err());
+    }
+
+    #[test]
+    fn an_evaluation_may_fill_the_tree_exactly() {
+        // Evaluating below a depth-15 node adds its 49 copath nodes (and removes the node):
+        // allowed while the count before it plus 49 stays within the limit.
+        let mut pprf = Pprf::try_from(layer(MAX_NODES - 49)).unwrap();
+        assert!(pprf.evaluate(0).is_ok());
+        assert_eq!(pprf.node_count(), MAX_NODES - 1);
+        let mut pprf = Pprf::try_from(layer(MAX_NODES - 48)).unwrap();
+        assert_eq!(pprf.evaluate(0), Err(PprfError::TooManyNodes));
+        assert_eq!(pprf.node_count(), MAX_NODES - 48);
+        assert!(pprf.can_evaluate(0), "a refused evaluation punctures nothing");
+    }
+
+    #[test]
+    fn commit_inputs() {
+        let x = commit_input(0x0102_0304, 0x0506_0708);
+        assert_eq!(x, 0x0102_0304_0506_0708);
+        assert_eq!(sender_of(x), 0x0102_0304);
+        assert_eq!(commit_aad(x), [1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(input_from_aad(&commit_aad(x)), Some(x));
+        assert_eq!(input_from_aad(&[1, 2, 3, 4, 5, 6, 7]), None);
+        assert_eq!(input_from_aad(&[0; 9]), None);
+        assert_eq!(sender_of(commit_input(u32::MAX, 0)), u32::MAX);
+        assert_eq!(commit_input(0, u32::MAX), u64::from(u32::MAX));
     }
 
     #[test]
