@@ -184,6 +184,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::types::curve25519::tests::hex;
 
     /// The unpunctured reference: walk from the root, no state.
     fn reference(root: &[u8; 32], x: u64) -> [u8; 32] {
@@ -192,14 +193,6 @@ mod tests {
             node = derive(&node, ((x >> (DEPTH - depth - 1)) & 1) as u8);
         }
         derive(&node, 2)
-    }
-
-    fn hex(text: &str) -> [u8; 32] {
-        let mut out = [0u8; 32];
-        for (i, byte) in out.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).unwrap();
-        }
-        out
     }
 
     /// Known answers computed outside this crate (Python's `hmac`, from the construction in the

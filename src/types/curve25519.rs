@@ -256,7 +256,7 @@ impl fmt::Debug for Curve25519Keypair {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// RFC 7748 section 6.1.

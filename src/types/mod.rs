@@ -4,7 +4,7 @@
 //! `ed25519:<base64>`. Secret keys live on the heap, zeroize on drop, never print, and compare in
 //! constant time.
 
-mod curve25519;
+pub(crate) mod curve25519;
 mod ed25519;
 
 pub(crate) use curve25519::Curve25519Keypair;
