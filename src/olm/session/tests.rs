@@ -9,15 +9,19 @@ fn snapshot(session: &Session) -> serde_json::Value {
     serde_json::to_value(session.pickle()).unwrap()
 }
 
-/// Alice's outbound session and Bob's inbound session after one pre-key message.
-pub(crate) fn session_pair() -> (Session, Session) {
+/// Alice, Bob, and Alice's outbound session (with `config`) to one of Bob's one-time keys.
+pub(crate) fn outbound_session(config: SessionConfig) -> (Account, Account, Session) {
     let alice = Account::new();
     let mut bob = Account::new();
     bob.generate_one_time_keys(1);
     let otk = *bob.one_time_keys().values().next().unwrap();
-    let mut alice_session = alice
-        .create_outbound_session(SessionConfig::version_1(), bob.curve25519_key(), otk)
-        .unwrap();
+    let session = alice.create_outbound_session(config, bob.curve25519_key(), otk).unwrap();
+    (alice, bob, session)
+}
+
+/// Alice's outbound session and Bob's inbound session after one pre-key message.
+pub(crate) fn session_pair() -> (Session, Session) {
+    let (alice, mut bob, mut alice_session) = outbound_session(SessionConfig::version_1());
     let OlmMessage::PreKey(first) = alice_session.encrypt("first").unwrap() else { panic!() };
     let result = bob
         .create_inbound_session(SessionConfig::version_1(), alice.curve25519_key(), &first)
@@ -215,13 +219,7 @@ fn small_order_ratchet_key_is_refused_without_state_change() {
 #[cfg(feature = "experimental-session-config")]
 #[test]
 fn versions_are_pinned_per_session() {
-    let alice = Account::new();
-    let mut bob = Account::new();
-    bob.generate_one_time_keys(1);
-    let otk = *bob.one_time_keys().values().next().unwrap();
-    let mut v2 = alice
-        .create_outbound_session(SessionConfig::version_2(), bob.curve25519_key(), otk)
-        .unwrap();
+    let (alice, mut bob, mut v2) = outbound_session(SessionConfig::version_2());
     let OlmMessage::PreKey(first) = v2.encrypt("x").unwrap() else { panic!() };
     assert_eq!(first.message().version(), 4);
     let err = bob
