@@ -52,6 +52,7 @@ impl fmt::Debug for PkSigning {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::types::curve25519::tests::hex;
 
     /// RFC 8032 §7.1 TEST 1: the seed, the public key and the signature of the empty message.
     #[test]
@@ -74,13 +75,5 @@ mod tests {
             )
         );
         assert!(format!("{signing:?}").starts_with("PkSigning { public_key: ed25519:"));
-    }
-
-    fn hex(s: &str) -> [u8; 32] {
-        let mut out = [0u8; 32];
-        for (i, byte) in out.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap();
-        }
-        out
     }
 }
