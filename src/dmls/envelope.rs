@@ -203,13 +203,32 @@ mod tests {
     fn oversize_is_refused() {
         let big = Envelope { fork_id: ForkId([0; 32]), message: vec![0; MAX_ENVELOPE_LEN] };
         assert!(matches!(big.encode(), Err(EnvelopeError::TooLong(_))));
-        let fits = Envelope { fork_id: ForkId([0; 32]), message: vec![0; MAX_ENVELOPE_LEN - 37] };
+        // The limit is 4 MiB for the whole envelope, its 37-byte header included.
+        let fits = Envelope { fork_id: ForkId([0; 32]), message: vec![0; 4 * 1024 * 1024 - 37] };
+        assert_eq!(fits.encode().unwrap().len(), 4 * 1024 * 1024);
         assert_eq!(Envelope::decode(&fits.encode().unwrap()).unwrap(), fits);
+        let one_over =
+            Envelope { fork_id: ForkId([0; 32]), message: vec![0; 4 * 1024 * 1024 - 36] };
+        assert_eq!(one_over.encode(), Err(EnvelopeError::TooLong(4 * 1024 * 1024 + 1)));
         // A declared length past the limit is refused before anything is read.
         let mut header = vec![1u8];
         header.extend_from_slice(&[0; 32]);
         header.extend_from_slice(&u32::MAX.to_be_bytes());
         assert_eq!(Envelope::decode(&header), Err(EnvelopeError::TooLong(u32::MAX as usize)));
+        // A declared length of exactly the limit is not refused for its size, only as truncated.
+        let declare = |n: usize| {
+            let mut bytes = header[..33].to_vec();
+            bytes.extend_from_slice(&u32::try_from(n).unwrap().to_be_bytes());
+            Envelope::decode(&bytes)
+        };
+        assert_eq!(
+            declare(MAX_ENVELOPE_LEN),
+            Err(EnvelopeError::Truncated { needed: MAX_ENVELOPE_LEN })
+        );
+        assert_eq!(
+            declare(MAX_ENVELOPE_LEN + 1),
+            Err(EnvelopeError::TooLong(MAX_ENVELOPE_LEN + 1))
+        );
         assert!(matches!(
             Envelope::decode(&vec![0u8; MAX_ENVELOPE_LEN + 1]),
             Err(EnvelopeError::TooLong(_))

@@ -79,8 +79,8 @@ pub struct RetentionLimits {
     /// Default `None`: the application decides on wall-clock retention (MSC4256, for instance,
     /// caps its window at 7 days; hours are more typical).
     pub max_age: Option<u64>,
-    /// At most this many messages for not-yet-known forks wait in the queue. Default
-    /// [`MAX_QUEUED`].
+    /// At most this many messages for not-yet-known forks wait in the queue (and at most
+    /// 16 MiB of them in all). Default [`MAX_QUEUED`].
     pub max_queued: usize,
 }
 
@@ -169,16 +169,38 @@ pub(crate) fn preferred_of(forks: impl Iterator<Item = (u64, ForkId)>) -> Option
     forks.max().map(|(_, id)| id)
 }
 
-/// The forks to evict under `limits`, never the preferred one.
-pub(crate) fn to_evict(
-    forks: &BTreeMap<ForkId, Fork>,
-    limits: &RetentionLimits,
-    now: u64,
-) -> Vec<ForkId> {
-    let Some(keep) = preferred(forks.values()) else { return Vec::new() };
-    let newest = forks.values().map(|f| f.epoch).max().unwrap_or(0);
+/// What eviction weighs of a retained fork.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Standing {
+    pub(crate) id: ForkId,
+    pub(crate) epoch: u64,
+    /// Local creation order.
+    pub(crate) sequence: u64,
+    /// The caller's clock when the fork was created.
+    pub(crate) created_at: u64,
+}
+
+impl Fork {
+    pub(crate) fn standing(&self) -> Standing {
+        Standing {
+            id: self.id,
+            epoch: self.epoch,
+            sequence: self.sequence,
+            created_at: self.created_at,
+        }
+    }
+}
+
+/// The forks to evict under `limits` at time `now`, never the preferred one: first every fork
+/// too deep or too old, then, while more than `max_forks` (at least 1) would remain, the
+/// lowest epoch, earliest created.
+pub(crate) fn to_evict(forks: &[Standing], limits: &RetentionLimits, now: u64) -> Vec<ForkId> {
+    let Some(keep) = preferred_of(forks.iter().map(|f| (f.epoch, f.id))) else {
+        return Vec::new();
+    };
+    let newest = forks.iter().map(|f| f.epoch).max().unwrap_or(0);
     let mut evict: Vec<ForkId> = forks
-        .values()
+        .iter()
         .filter(|f| f.id != keep)
         .filter(|f| {
             newest.saturating_sub(f.epoch) > limits.max_depth
@@ -186,11 +208,83 @@ pub(crate) fn to_evict(
         })
         .map(|f| f.id)
         .collect();
-    let mut rest: Vec<&Fork> =
-        forks.values().filter(|f| f.id != keep && !evict.contains(&f.id)).collect();
+    let mut rest: Vec<&Standing> =
+        forks.iter().filter(|f| f.id != keep && !evict.contains(&f.id)).collect();
     rest.sort_by_key(|f| (f.epoch, f.sequence));
     let remaining = forks.len().saturating_sub(evict.len());
     let excess = remaining.saturating_sub(limits.max_forks.max(1));
     evict.extend(rest.iter().take(excess).map(|f| f.id));
     evict
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Fork `n` at `epoch`, created `n`-th at time `10 * n`.
+    fn fork(n: u8, epoch: u64) -> Standing {
+        Standing { id: ForkId([n; 32]), epoch, sequence: n.into(), created_at: 10 * u64::from(n) }
+    }
+
+    fn limits(max_forks: usize, max_depth: u64, max_age: Option<u64>) -> RetentionLimits {
+        RetentionLimits { max_forks, max_depth, max_age, ..RetentionLimits::default() }
+    }
+
+    fn ids(ns: &[u8]) -> Vec<ForkId> {
+        ns.iter().map(|&n| ForkId([n; 32])).collect()
+    }
+
+    #[test]
+    fn nothing_to_evict_within_the_limits() {
+        assert!(to_evict(&[], &RetentionLimits::default(), 0).is_empty());
+        let forks = [fork(1, 5), fork(2, 6), fork(3, 6)];
+        assert!(to_evict(&forks, &limits(3, 1, Some(20)), 30).is_empty());
+    }
+
+    #[test]
+    fn the_preferred_fork_is_highest_epoch_then_highest_id() {
+        let forks = [fork(3, 6), fork(2, 7), fork(1, 7)];
+        assert_eq!(preferred_of(forks.iter().map(|f| (f.epoch, f.id))), Some(ForkId([2; 32])));
+        // Whatever the limits, it stays: depth, age and count would take everything else.
+        assert_eq!(to_evict(&forks, &limits(0, 0, Some(0)), 1000), ids(&[3, 1]));
+    }
+
+    #[test]
+    fn depth_at_and_past_the_limit() {
+        let forks = [fork(1, 2), fork(2, 3), fork(3, 5)];
+        // Fork 1 is 3 epochs below the newest, fork 2 is 2.
+        assert_eq!(to_evict(&forks, &limits(8, 2, None), 0), ids(&[1]));
+        assert!(to_evict(&forks, &limits(8, 3, None), 0).is_empty());
+    }
+
+    #[test]
+    fn age_at_and_past_the_limit() {
+        // Created at 10, 20 and 30; the preferred fork 3 is never evicted for age.
+        let forks = [fork(1, 4), fork(2, 4), fork(3, 5)];
+        assert!(to_evict(&forks, &limits(8, 8, Some(20)), 30).is_empty());
+        assert_eq!(to_evict(&forks, &limits(8, 8, Some(20)), 31), ids(&[1]));
+        assert_eq!(to_evict(&forks, &limits(8, 8, Some(20)), 41), ids(&[1, 2]));
+        assert!(to_evict(&forks, &limits(8, 8, None), u64::MAX).is_empty());
+    }
+
+    #[test]
+    fn count_evicts_lowest_epoch_then_earliest_created() {
+        let forks = [fork(4, 6), fork(1, 7), fork(3, 6), fork(2, 8)];
+        assert_eq!(to_evict(&forks, &limits(4, 8, None), 0), Vec::<ForkId>::new());
+        assert_eq!(to_evict(&forks, &limits(3, 8, None), 0), ids(&[3]));
+        assert_eq!(to_evict(&forks, &limits(2, 8, None), 0), ids(&[3, 4]));
+        // A limit of 0 keeps the preferred fork, as 1 does.
+        assert_eq!(to_evict(&forks, &limits(0, 8, None), 0), ids(&[3, 4, 1]));
+        assert_eq!(to_evict(&forks, &limits(1, 8, None), 0), ids(&[3, 4, 1]));
+    }
+
+    #[test]
+    fn count_applies_after_depth_and_age() {
+        // Fork 1 is too deep; of the four left, two must go for a limit of 2: the earliest
+        // created, neither fork 1 again nor the preferred fork 5.
+        let forks = [fork(1, 0), fork(2, 4), fork(3, 4), fork(4, 4), fork(5, 4)];
+        let evicted = to_evict(&forks, &limits(2, 3, None), 0);
+        assert_eq!(evicted, ids(&[1, 2, 3]));
+        assert_eq!(forks.len() - evicted.len(), 2);
+    }
 }

@@ -342,7 +342,8 @@ impl DmlsGroup {
         self.limits
     }
 
-    /// Change the retention limits; forks past the new limits are evicted now.
+    /// Change the retention limits; forks past the new limits are evicted now, and past a
+    /// lowered [`RetentionLimits::max_queued`] the newest waiting messages are dropped.
     pub fn set_limits(&mut self, limits: RetentionLimits) {
         self.limits = limits;
         self.evict();
@@ -404,7 +405,8 @@ impl DmlsGroup {
     }
 
     pub(super) fn evict(&mut self) {
-        for id in to_evict(&self.forks, &self.limits, self.now) {
+        let standings: Vec<_> = self.forks.values().map(Fork::standing).collect();
+        for id in to_evict(&standings, &self.limits, self.now) {
             // Dropping the fork zeroizes its storage and PPRF.
             if self.forks.remove(&id).is_some() {
                 self.evicted.push_back(id);
@@ -418,6 +420,9 @@ impl DmlsGroup {
         self.queue.retain(|q| {
             !evicted.contains(&q.fork_id) && oldest.is_some_and(|oldest| q.epoch > oldest)
         });
+        // A lowered (or restored) limit drops the newest waiting messages, as a full queue
+        // refuses new ones.
+        self.queue.truncate(self.limits.max_queued);
     }
 
     /// Encrypt an application message on the preferred fork; returns the envelope.

@@ -16,7 +16,7 @@ use zeroize::Zeroize;
 
 use super::crypto::DmlsCrypto;
 use super::fork::{Fork, Outcome};
-use super::group::{Queued, MAX_EVICTED};
+use super::group::Queued;
 use super::pprf::Pprf;
 use super::storage::ForkStorage;
 use super::{DmlsGroup, ForkId, RetentionLimits};
@@ -166,25 +166,19 @@ impl DmlsGroup {
                 (f.id, fork)
             })
             .collect();
-        let mut evicted: std::collections::VecDeque<ForkId> = pickle.evicted.into_iter().collect();
-        while evicted.len() > MAX_EVICTED {
-            evicted.pop_front();
-        }
         let mut group = Self {
             group_id: pickle.group_id,
             signer: pickle.signer,
             forks,
-            evicted,
+            evicted: pickle.evicted.into_iter().collect(),
             queue: pickle.queue.into_iter().collect(),
             limits: pickle.limits,
             now: pickle.now,
             sequence: pickle.sequence,
             crypto: DmlsCrypto::default(),
         };
-        // Re-apply the limits (and the queue bound) to whatever the pickle held.
-        while group.queue.len() > group.limits.max_queued {
-            group.queue.pop_back();
-        }
+        // Re-apply the limits (forks, the queue, the list of evicted ids) to whatever the
+        // pickle held.
         group.set_limits(group.limits);
         group
     }

@@ -198,6 +198,121 @@ fn queue_is_bounded_and_old_unknown_forks_are_refused() {
 }
 
 #[test]
+fn a_second_commit_on_a_used_psk_input_changes_nothing() {
+    let (mut alice, mut bob, _) = three();
+    // Alice equivocates: two different commits on the same fork with the same sender and
+    // counter, so the same PPRF input.
+    let mut alice_again = DmlsGroup::from_pickle(alice.pickle());
+    let a = alice.self_update().unwrap();
+    let rival = alice_again.self_update().unwrap();
+    assert_ne!(a.commit, rival.commit);
+    bob.process(&a.commit).unwrap();
+    let before = snapshot(&bob);
+    // Bob reports the commit that used the input first.
+    assert!(
+        matches!(bob.process(&rival.commit), Err(DmlsError::Duplicate { child: Some(id) }) if id == a.fork_id)
+    );
+    assert_eq!(snapshot(&bob), before);
+    // With the record of that commit lost, the punctured PPRF still refuses the input.
+    let mut json = serde_json::to_value(bob.pickle()).unwrap();
+    for fork in json["forks"].as_array_mut().unwrap() {
+        fork["commits"] = serde_json::json!([]);
+    }
+    let mut forgetful = DmlsGroup::from_pickle(serde_json::from_value(json).unwrap());
+    let before = snapshot(&forgetful);
+    assert!(matches!(forgetful.process(&rival.commit), Err(DmlsError::PskInputUsed)));
+    assert!(matches!(forgetful.process(&a.commit), Err(DmlsError::PskInputUsed)));
+    assert_eq!(snapshot(&forgetful), before);
+}
+
+#[test]
+fn eviction_drops_waiting_messages_no_retained_fork_can_lead_to() {
+    let (mut alice, mut bob, mut carol) = three();
+    // A message on Alice's fork at epoch 2, which Bob has not seen: it waits.
+    alice.self_update().unwrap();
+    let m = alice.encrypt(b"waits").unwrap();
+    assert!(matches!(bob.process(&m).unwrap(), Processed::Queued { .. }));
+    // Carol's rival commit gives Bob another epoch-2 fork; evicting the base (epoch 1) leaves
+    // no retained fork below epoch 2, so nothing can create Alice's fork any more.
+    bob.process(&carol.self_update().unwrap().commit).unwrap();
+    bob.set_limits(RetentionLimits { max_depth: 1, ..RetentionLimits::default() });
+    assert_eq!(bob.queue.len(), 1, "the base is still retained");
+    bob.set_limits(RetentionLimits { max_depth: 0, ..RetentionLimits::default() });
+    assert_eq!(bob.forks().len(), 1);
+    assert!(bob.queue.is_empty());
+}
+
+#[test]
+fn the_queue_holds_at_most_16_mib() {
+    let (mut alice, mut bob, _) = three();
+    alice.self_update().unwrap();
+    let m = alice.encrypt(b"waits").unwrap();
+    assert!(matches!(bob.process(&m).unwrap(), Processed::Queued { .. }));
+    let queued = bob.queue.pop_back().unwrap();
+    let filler = |len: usize| group::Queued { message: vec![0; len], ..queued.clone() };
+    // Room for exactly this message: queued.
+    bob.queue.push_back(filler(16 * 1024 * 1024 - queued.message.len()));
+    assert!(matches!(bob.process(&m).unwrap(), Processed::Queued { .. }));
+    // One byte less room: refused, and nothing changes.
+    bob.queue.clear();
+    bob.queue.push_back(filler(16 * 1024 * 1024 - queued.message.len() + 1));
+    let before = snapshot(&bob);
+    assert!(matches!(bob.process(&m), Err(DmlsError::QueueFull)));
+    assert_eq!(snapshot(&bob), before);
+}
+
+#[test]
+fn lowered_and_restored_limits_bound_the_queue_and_the_evicted_ids() {
+    let (mut alice, mut bob, _) = three();
+    let a = alice.self_update().unwrap();
+    for i in 0..4u8 {
+        let m = alice.encrypt(&[i]).unwrap();
+        assert!(matches!(bob.process(&m).unwrap(), Processed::Queued { .. }));
+    }
+    let full = bob.pickle();
+    let waiting: Vec<Vec<u8>> = bob.queue.iter().map(|q| q.message.clone()).collect();
+    // At the limit nothing goes; a lowered limit drops the newest waiting messages now.
+    bob.set_limits(RetentionLimits { max_queued: 4, ..RetentionLimits::default() });
+    assert_eq!(bob.queue.len(), 4);
+    bob.set_limits(RetentionLimits { max_queued: 2, ..RetentionLimits::default() });
+    assert_eq!(bob.queue.len(), 2);
+    let Processed::Commit { replayed, .. } = bob.process(&a.commit).unwrap() else {
+        panic!("not a commit")
+    };
+    let texts: Vec<Vec<u8>> = replayed
+        .iter()
+        .filter_map(|p| match p {
+            Processed::Application { plaintext, .. } => Some(plaintext.to_vec()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(texts, vec![vec![0], vec![1]]);
+
+    // A pickle holding more than its own limits allow is cut down on restore: the queue to
+    // `max_queued` (the oldest kept), the evicted ids to `MAX_EVICTED` (the newest kept).
+    let id = |i: usize| {
+        let mut bytes = [0u8; 32];
+        bytes[..8].copy_from_slice(&(i as u64).to_be_bytes());
+        ForkId::from_bytes(bytes)
+    };
+    let restore = |max_queued: usize, evicted: usize| {
+        let mut json = serde_json::to_value(&full).unwrap();
+        json["limits"]["max_queued"] = max_queued.into();
+        json["evicted"] = serde_json::to_value((0..evicted).map(id).collect::<Vec<_>>()).unwrap();
+        DmlsGroup::from_pickle(serde_json::from_value(json).unwrap())
+    };
+    let at_limits = restore(4, group::MAX_EVICTED);
+    assert_eq!(at_limits.queue.len(), 4);
+    assert_eq!(at_limits.evicted.len(), group::MAX_EVICTED);
+    let over = restore(3, group::MAX_EVICTED + 2);
+    let queued: Vec<Vec<u8>> = over.queue.iter().map(|q| q.message.clone()).collect();
+    assert_eq!(queued, waiting[..3]);
+    assert_eq!(over.evicted.len(), group::MAX_EVICTED);
+    assert_eq!(over.evicted.front(), Some(&id(2)));
+    assert_eq!(over.evicted.back(), Some(&id(group::MAX_EVICTED + 1)));
+}
+
+#[test]
 fn preferred_fork_is_independent_of_arrival_order() {
     let (mut alice, mut bob, mut carol) = three();
     let a = alice.self_update().unwrap();

@@ -152,8 +152,32 @@ mod tests {
         let mut w = sample();
         w.psk_id = vec![0; 70_000];
         assert!(matches!(w.encode(), Err(EnvelopeError::TooLong(70_000))));
+        // A field of exactly the limit passes its own check, then makes the whole too long;
+        // one byte more is refused by the field's check.
         let mut w = sample();
         w.welcome = vec![0; MAX_ENVELOPE_LEN];
-        assert!(matches!(w.encode(), Err(EnvelopeError::TooLong(_))));
+        let whole = sample().encode().unwrap().len() - sample().welcome.len() + MAX_ENVELOPE_LEN;
+        assert_eq!(w.encode(), Err(EnvelopeError::TooLong(whole)));
+        w.welcome.push(0);
+        assert_eq!(w.encode(), Err(EnvelopeError::TooLong(MAX_ENVELOPE_LEN + 1)));
+    }
+
+    #[test]
+    fn the_whole_welcome_holds_at_most_4_mib() {
+        // Version, welcome length, empty PSK id, no joiners: 9 bytes around the welcome.
+        let at_limit =
+            DmlsWelcome { welcome: vec![7; 4 * 1024 * 1024 - 9], psk_id: vec![], sealed: vec![] };
+        let bytes = at_limit.encode().unwrap();
+        assert_eq!(bytes.len(), 4 * 1024 * 1024);
+        assert_eq!(DmlsWelcome::decode(&bytes).unwrap(), at_limit);
+        let over = DmlsWelcome { welcome: vec![7; 4 * 1024 * 1024 - 8], ..at_limit };
+        assert_eq!(over.encode(), Err(EnvelopeError::TooLong(4 * 1024 * 1024 + 1)));
+        // The same layout one byte over the limit, written by hand, is not read.
+        let mut long = vec![ENVELOPE_VERSION];
+        long.extend_from_slice(&u32::try_from(over.welcome.len()).unwrap().to_be_bytes());
+        long.extend_from_slice(&over.welcome);
+        long.extend_from_slice(&[0; 4]);
+        assert_eq!(long.len(), 4 * 1024 * 1024 + 1);
+        assert_eq!(DmlsWelcome::decode(&long), Err(EnvelopeError::TooLong(long.len())));
     }
 }
