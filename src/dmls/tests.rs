@@ -36,6 +36,17 @@ fn open(group: &mut DmlsGroup, envelope: &[u8]) -> Vec<u8> {
     }
 }
 
+/// The plaintexts of the application messages among `replayed`, in order.
+fn plaintexts(replayed: &[Processed]) -> Vec<Vec<u8>> {
+    replayed
+        .iter()
+        .filter_map(|p| match p {
+            Processed::Application { plaintext, .. } => Some(plaintext.to_vec()),
+            _ => None,
+        })
+        .collect()
+}
+
 fn commit_fork(processed: Processed) -> ForkId {
     match processed {
         Processed::Commit { fork_id, .. } => fork_id,
@@ -163,13 +174,7 @@ fn out_of_order_messages_wait_for_their_fork() {
     };
     assert_eq!(fork_id, a.fork_id);
     assert_eq!(replayed.len(), 3, "{replayed:?}");
-    let texts: Vec<Vec<u8>> = replayed
-        .iter()
-        .filter_map(|p| match p {
-            Processed::Application { plaintext, .. } => Some(plaintext.to_vec()),
-            _ => None,
-        })
-        .collect();
+    let texts = plaintexts(&replayed);
     assert_eq!(texts, vec![b"early".to_vec(), b"earlier still".to_vec()]);
     assert_eq!(bob.preferred_fork(), Some(a2.fork_id));
     assert!(bob.queue.is_empty());
@@ -279,13 +284,7 @@ fn lowered_and_restored_limits_bound_the_queue_and_the_evicted_ids() {
     let Processed::Commit { replayed, .. } = bob.process(&a.commit).unwrap() else {
         panic!("not a commit")
     };
-    let texts: Vec<Vec<u8>> = replayed
-        .iter()
-        .filter_map(|p| match p {
-            Processed::Application { plaintext, .. } => Some(plaintext.to_vec()),
-            _ => None,
-        })
-        .collect();
+    let texts = plaintexts(&replayed);
     assert_eq!(texts, vec![vec![0], vec![1]]);
 
     // A pickle holding more than its own limits allow is cut down on restore: the queue to
